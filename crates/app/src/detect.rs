@@ -1,0 +1,1 @@
+//! Protocol detection by content (Suricata's probing parsers and patterns), ports only as hints.

@@ -1,0 +1,7 @@
+//! FTP. (To be written.)
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FtpRecord {}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FtpDataRecord {}

@@ -1,0 +1,205 @@
+//! `app`: application-layer protocol detection and parsing.
+//!
+//! Each flow gets an [`AppLayer`]: it sniffs the first bytes of each direction to pick the
+//! protocol (by content, port only as a hint), then feeds reassembled stream chunks (TCP) or
+//! datagrams (UDP) to that protocol's parser. Parsers emit [`AppEvent`]s: the EVE record of a
+//! finished transaction, plus the inspection buffers the signature engine will match on.
+//!
+//! One folder per protocol (`http/`, `dns/`, `tls/`, `ssh/`, `ftp/`, `smtp/`), each with a parser
+//! implementing [`Parser`] and a record type that serializes to its EVE sub-object.
+
+pub mod detect;
+pub mod dns;
+pub mod ftp;
+pub mod http;
+pub mod smtp;
+pub mod ssh;
+pub mod tls;
+
+mod layer;
+pub use layer::{AppConfig, AppLayer, AppStats, Expectations};
+
+use flow::Direction;
+use std::net::IpAddr;
+use wire::Timestamp;
+
+/// Application protocols, named as Suricata names them in EVE (`app_proto`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppProto {
+    Http,
+    Http2,
+    Tls,
+    Dns,
+    Ssh,
+    Ftp,
+    FtpData,
+    Smtp,
+    Smb,
+    Dcerpc,
+    Dhcp,
+    Sip,
+    Krb5,
+    Snmp,
+    Ntp,
+    Quic,
+    Ike,
+    Nfs,
+    Enip,
+    Rdp,
+    Imap,
+    Pop3,
+    Mqtt,
+    Modbus,
+    Dnp3,
+    Tftp,
+    Rfb,
+    Telnet,
+    Ldap,
+    Pgsql,
+    Bittorrent,
+    /// Detection ran and found nothing it knows.
+    Failed,
+}
+
+impl AppProto {
+    /// The EVE name (`"http"`, `"tls"`, `"ftp-data"`, `"failed"`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            AppProto::Http => "http",
+            AppProto::Http2 => "http2",
+            AppProto::Tls => "tls",
+            AppProto::Dns => "dns",
+            AppProto::Ssh => "ssh",
+            AppProto::Ftp => "ftp",
+            AppProto::FtpData => "ftp-data",
+            AppProto::Smtp => "smtp",
+            AppProto::Smb => "smb",
+            AppProto::Dcerpc => "dcerpc",
+            AppProto::Dhcp => "dhcp",
+            AppProto::Sip => "sip",
+            AppProto::Krb5 => "krb5",
+            AppProto::Snmp => "snmp",
+            AppProto::Ntp => "ntp",
+            AppProto::Quic => "quic",
+            AppProto::Ike => "ike",
+            AppProto::Nfs => "nfs",
+            AppProto::Enip => "enip",
+            AppProto::Rdp => "rdp",
+            AppProto::Imap => "imap",
+            AppProto::Pop3 => "pop3",
+            AppProto::Mqtt => "mqtt",
+            AppProto::Modbus => "modbus",
+            AppProto::Dnp3 => "dnp3",
+            AppProto::Tftp => "tftp",
+            AppProto::Rfb => "rfb",
+            AppProto::Telnet => "telnet",
+            AppProto::Ldap => "ldap",
+            AppProto::Pgsql => "pgsql",
+            AppProto::Bittorrent => "bittorrent-dht",
+            AppProto::Failed => "failed",
+        }
+    }
+}
+
+/// What a parser knows of the flow it serves.
+#[derive(Debug, Clone, Copy)]
+pub struct FlowInfo {
+    pub id: u64,
+    pub client: IpAddr,
+    pub server: IpAddr,
+    pub client_port: u16,
+    pub server_port: u16,
+    pub proto: u8,
+}
+
+/// Per-call context handed to a parser.
+pub struct Cx<'a> {
+    pub ts: Timestamp,
+    pub flow: &'a FlowInfo,
+    /// Records produced by this call are pushed here.
+    pub out: &'a mut Vec<AppEvent>,
+    /// Cross-flow expectations of this worker (FTP data connections).
+    pub expect: &'a mut Expectations,
+}
+
+/// A protocol parser for one flow. Stream parsers get `on_data` with in-order bytes per direction
+/// and `on_gap` where bytes were lost; datagram parsers get one `on_data` per datagram.
+/// Parsers never panic and keep bounded state; garbage puts them in a "give up" state.
+pub trait Parser: Send {
+    fn on_data(&mut self, dir: Direction, data: &[u8], cx: &mut Cx<'_>);
+    fn on_gap(&mut self, dir: Direction, len: u32, cx: &mut Cx<'_>) {
+        let _ = (dir, len, cx);
+    }
+    /// The flow is over: emit whatever transactions are still open (as Suricata does at shutdown).
+    fn on_close(&mut self, cx: &mut Cx<'_>) {
+        let _ = cx;
+    }
+}
+
+/// An application-layer event: a record to log (and later, to inspect).
+#[derive(Debug, Clone)]
+pub struct AppEvent {
+    pub ts: Timestamp,
+    /// Direction of the packet that completed the record. EVE logs protocol records from the
+    /// client's point of view (src = client) except `fileinfo`, whose src is the file's sender.
+    pub dir: Direction,
+    pub tx_id: Option<u64>,
+    pub record: Record,
+}
+
+/// Every record type the app layer writes, each serializing to its EVE sub-object.
+#[derive(Debug, Clone)]
+pub enum Record {
+    Http(Box<http::HttpTx>),
+    Dns(Box<dns::DnsRecord>),
+    Tls(Box<tls::TlsRecord>),
+    Ssh(Box<ssh::SshRecord>),
+    Ftp(Box<ftp::FtpRecord>),
+    FtpData(Box<ftp::FtpDataRecord>),
+    Smtp(Box<smtp::SmtpRecord>),
+    FileInfo(Box<FileInfo>),
+    Anomaly(Box<Anomaly>),
+}
+
+impl Record {
+    /// EVE `event_type`.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            Record::Http(_) => "http",
+            Record::Dns(_) => "dns",
+            Record::Tls(_) => "tls",
+            Record::Ssh(_) => "ssh",
+            Record::Ftp(_) => "ftp",
+            Record::FtpData(_) => "ftp_data",
+            Record::Smtp(_) => "smtp",
+            Record::FileInfo(_) => "fileinfo",
+            Record::Anomaly(_) => "anomaly",
+        }
+    }
+}
+
+/// `fileinfo` record: a file seen in a protocol (HTTP bodies, FTP data, SMTP attachments).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FileInfo {
+    /// The protocol record the file belongs to (e.g. the HTTP transaction), logged beside it.
+    #[serde(skip)]
+    pub parent: Option<Box<Record>>,
+    pub filename: String,
+    pub gaps: bool,
+    pub state: &'static str,
+    pub stored: bool,
+    pub size: u64,
+    pub tx_id: u64,
+}
+
+/// `anomaly` record (decoder, stream or app-layer events).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Anomaly {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_proto: Option<&'static str>,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub event: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<&'static str>,
+}

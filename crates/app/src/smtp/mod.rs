@@ -1,0 +1,4 @@
+//! SMTP. (To be written.)
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SmtpRecord {}

@@ -1,0 +1,4 @@
+//! SSH. (To be written.)
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SshRecord {}

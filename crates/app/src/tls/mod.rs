@@ -1,0 +1,4 @@
+//! TLS. (To be written.)
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct TlsRecord {}

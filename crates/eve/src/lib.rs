@@ -1,0 +1,1 @@
+//! `eve`: EVE JSON events and outputs.

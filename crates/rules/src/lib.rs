@@ -1,0 +1,1 @@
+//! `rules`: the Suricata rule language, parsed to a typed AST.

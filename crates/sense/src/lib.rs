@@ -1,0 +1,1 @@
+//! `sense`: built-in detectors that need no rules.
