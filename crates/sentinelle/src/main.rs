@@ -1,1 +1,73 @@
-fn main() {}
+//! `sentinelle`: the binary. Parses Suricata-compatible flags, builds the configuration of each
+//! stage, and wires capture → workers → EVE output. It does no parsing or matching itself.
+
+mod config;
+mod run;
+mod worker;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "sentinelle", version, about = "Sentinelle network intrusion detection and prevention system")]
+pub struct Cli {
+    /// Read packets from a pcap/pcapng file, or from every file in a folder.
+    #[arg(short = 'r')]
+    pub read: Option<PathBuf>,
+    /// Output folder (eve.json is written there).
+    #[arg(short = 'l', default_value = ".")]
+    pub log_dir: PathBuf,
+    /// Checksum validation: `none` disables it, `all` forces it; default `auto`.
+    #[arg(short = 'k', value_parser = ["none", "all", "auto"])]
+    pub checksum: Option<String>,
+    /// Override a setting: `--set stream.midstream=true` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// YAML configuration file (Suricata-style keys).
+    #[arg(short = 'c')]
+    pub config: Option<PathBuf>,
+    /// `single` (one thread), `workers` / `autofp` (flow-affine worker pool).
+    #[arg(long = "runmode")]
+    pub runmode: Option<String>,
+    /// Worker threads in `workers` mode (default: the number of CPUs).
+    #[arg(long = "workers")]
+    pub workers: Option<usize>,
+    /// Signature file (replaces rule files from the config).
+    #[arg(short = 'S')]
+    pub sig_exclusive: Option<PathBuf>,
+    /// Signature file (added to rule files from the config).
+    #[arg(short = 's')]
+    pub sig: Vec<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match real_main(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sentinelle: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn real_main(cli: Cli) -> Result<ExitCode> {
+    let mut settings = config::Settings::default();
+    if let Some(c) = &cli.config {
+        settings.load_yaml(c)?;
+    }
+    for kv in &cli.set {
+        settings.set(kv)?;
+    }
+    let Some(input) = cli.read.clone() else {
+        bail!("nothing to do: give a capture with -r FILE (live capture is not built yet)");
+    };
+    std::fs::create_dir_all(&cli.log_dir)
+        .with_context(|| format!("creating log folder {}", cli.log_dir.display()))?;
+    let plan = run::Plan::from_cli(&cli, &settings)?;
+    let report = run::offline(&plan, &input)?;
+    eprintln!("{}", report.summary());
+    Ok(if report.read_errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,417 @@
+//! Run modes over offline captures: `single` (one thread does everything) and `workers` (a reader
+//! thread decodes just enough to pick the worker by the unordered address pair, defragments, and
+//! hands batches of frames to workers that own their flows).
+
+use crate::config::Settings;
+use crate::worker::{EngineConfig, Worker, WorkerStats};
+use crate::Cli;
+use anyhow::{bail, Context, Result};
+use capture::{CaptureError, PcapFile};
+use crossbeam_channel::{bounded, Receiver, Sender};
+use eve::{Envelope, LineBuf, Sink};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use wire::{DecodeOptions, DecodeStats, Defrag, LinkType, Timestamp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    Single,
+    Workers(usize),
+}
+
+/// Everything a run needs, resolved from the command line and settings.
+pub struct Plan {
+    pub engine: EngineConfig,
+    pub mode: RunMode,
+    pub eve_path: PathBuf,
+}
+
+impl Plan {
+    pub fn from_cli(cli: &Cli, s: &Settings) -> Result<Plan> {
+        let mut engine = EngineConfig {
+            decode: DecodeOptions::default(),
+            checksum_auto: true,
+            flow: flow::FlowConfig::default(),
+            defrag: wire::DefragConfig::default(),
+            app: app::AppConfig::default(),
+        };
+        match cli.checksum.as_deref() {
+            Some("none") => {
+                engine.decode.checksums = false;
+                engine.checksum_auto = false;
+            }
+            Some("all") => engine.checksum_auto = false,
+            _ => {}
+        }
+        let tcp = &mut engine.flow.tcp;
+        if let Some(v) = s.bool("stream.midstream")? {
+            tcp.midstream = v;
+        }
+        if let Some(v) = s.bool("stream.async-oneside")? {
+            tcp.async_oneside = v;
+        }
+        if let Some(v) = s.size("stream.reassembly.depth")? {
+            tcp.depth = v;
+        }
+        if let Some(v) = s.size("stream.reassembly.memcap")? {
+            tcp.memcap = usize::try_from(v).unwrap_or(usize::MAX);
+        }
+        if let Some(v) = s.bool("vlan.use-for-tracking")? {
+            engine.flow.use_vlan = v;
+        }
+        if let Some(v) = s.size("flow.max-flows")? {
+            engine.flow.max_flows = usize::try_from(v).unwrap_or(usize::MAX).max(1);
+        }
+        if let Some(v) = s.size("defrag.memcap")? {
+            engine.defrag.memcap = usize::try_from(v).unwrap_or(usize::MAX);
+        }
+        let mut known = KNOWN.to_vec();
+        known.extend(app_keys(&mut engine.app, s)?);
+        for k in s.keys() {
+            if !known.contains(&k) {
+                eprintln!("sentinelle: note: setting {k} is not used by this version (ignored)");
+            }
+        }
+        let runmode = cli.runmode.clone().or_else(|| s.get("runmode").map(str::to_string));
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let mode = match runmode.as_deref() {
+            Some("single") => RunMode::Single,
+            None | Some("workers") | Some("autofp") => {
+                let n = cli.workers.unwrap_or(cpus).max(1);
+                if n == 1 {
+                    RunMode::Single
+                } else {
+                    RunMode::Workers(n)
+                }
+            }
+            Some(other) => bail!("--runmode {other}: expected single, workers or autofp"),
+        };
+        Ok(Plan { engine, mode, eve_path: cli.log_dir.join("eve.json") })
+    }
+}
+
+const KNOWN: &[&str] = &[
+    "stream.midstream",
+    "stream.async-oneside",
+    "stream.reassembly.depth",
+    "stream.reassembly.memcap",
+    "vlan.use-for-tracking",
+    "flow.max-flows",
+    "defrag.memcap",
+    "runmode",
+];
+
+fn app_keys(app: &mut app::AppConfig, s: &Settings) -> Result<Vec<&'static str>> {
+    let _ = (app, s);
+    Ok(Vec::new())
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub packets: u64,
+    pub bytes: u64,
+    pub files: usize,
+    pub read_errors: usize,
+    pub events: u64,
+    pub flows: u64,
+    pub seconds: f64,
+}
+
+impl Report {
+    pub fn summary(&self) -> String {
+        let pps = if self.seconds > 0.0 { self.packets as f64 / self.seconds } else { 0.0 };
+        format!(
+            "sentinelle: {} packets ({} bytes) from {} file(s) in {:.3}s ({:.0} pkt/s), {} flows, {} events",
+            self.packets, self.bytes, self.files, self.seconds, pps, self.flows, self.events
+        )
+    }
+}
+
+/// Reads every frame of every input file, calling `f` for each; reports read errors on stderr.
+fn for_each_frame(
+    input: &Path,
+    report: &mut Report,
+    mut f: impl FnMut(Timestamp, LinkType, &[u8], u64),
+) -> Result<Timestamp> {
+    let files = capture::expand_inputs(input).with_context(|| format!("reading {}", input.display()))?;
+    if files.is_empty() {
+        bail!("{}: no capture files", input.display());
+    }
+    let mut last = Timestamp::default();
+    for path in files {
+        report.files += 1;
+        let mut pf = match PcapFile::open(&path) {
+            Ok(pf) => pf,
+            Err(e) => {
+                eprintln!("sentinelle: error: {e}");
+                report.read_errors += 1;
+                continue;
+            }
+        };
+        loop {
+            match pf.next_frame() {
+                Ok(Some(fr)) => {
+                    report.packets += 1;
+                    report.bytes += fr.data.len() as u64;
+                    last = last.max(fr.ts);
+                    f(fr.ts, fr.link, fr.data, report.packets);
+                }
+                Ok(None) => break,
+                Err(e @ CaptureError::Truncated { .. }) => {
+                    eprintln!("sentinelle: warning: {e}; events up to there are written");
+                    break;
+                }
+                Err(e) => {
+                    eprintln!("sentinelle: error: {e}; events up to there are written");
+                    report.read_errors += 1;
+                    break;
+                }
+            }
+        }
+    }
+    Ok(last)
+}
+
+/// Runs the plan over `input` (a capture file or folder of captures).
+pub fn offline(plan: &Plan, input: &Path) -> Result<Report> {
+    let sink = Sink::file(&plan.eve_path).with_context(|| format!("opening {}", plan.eve_path.display()))?;
+    let started = Instant::now();
+    let mut report = Report::default();
+    let stats = match plan.mode {
+        RunMode::Single => {
+            let mut w = Worker::new(plan.engine.clone(), LineBuf::new(sink.clone()));
+            let last = for_each_frame(input, &mut report, |ts, link, data, n| w.frame(ts, link, data, n))?;
+            w.finish(last);
+            report.events += w.out.events;
+            vec![collect(&w)]
+        }
+        RunMode::Workers(n) => run_workers(plan, n, input, &sink, &mut report)?,
+    };
+    report.seconds = started.elapsed().as_secs_f64();
+    let mut total = Collected::default();
+    for s in &stats {
+        total.add(s);
+    }
+    report.flows = total.worker.flows_logged;
+    let mut lb = LineBuf::new(sink.clone());
+    write_stats(&mut lb, &total, &report);
+    report.events += lb.events;
+    lb.flush();
+    if let Some(e) = lb.error.take() {
+        bail!("writing {}: {e}", plan.eve_path.display());
+    }
+    sink.flush().with_context(|| format!("writing {}", plan.eve_path.display()))?;
+    Ok(report)
+}
+
+/// A batch of frames for one worker: the bytes back to back, and where each frame lies.
+struct Batch {
+    buf: Vec<u8>,
+    items: Vec<(Timestamp, LinkType, u32, u32, u64)>,
+}
+
+const BATCH_FRAMES: usize = 256;
+const BATCH_BYTES: usize = 512 * 1024;
+
+impl Batch {
+    fn new() -> Batch {
+        Batch { buf: Vec::with_capacity(BATCH_BYTES + 65_536), items: Vec::with_capacity(BATCH_FRAMES) }
+    }
+    fn push(&mut self, ts: Timestamp, link: LinkType, data: &[u8], n: u64) {
+        let off = self.buf.len() as u32;
+        self.buf.extend_from_slice(data);
+        self.items.push((ts, link, off, data.len() as u32, n));
+    }
+    fn full(&self) -> bool {
+        self.items.len() >= BATCH_FRAMES || self.buf.len() >= BATCH_BYTES
+    }
+}
+
+fn run_workers(plan: &Plan, n: usize, input: &Path, sink: &Arc<Sink>, report: &mut Report) -> Result<Vec<Collected>> {
+    let mut txs: Vec<Sender<Batch>> = Vec::with_capacity(n);
+    let (recycle_tx, recycle_rx) = bounded::<Batch>(n * 8);
+    let mut handles = Vec::with_capacity(n);
+    for i in 0..n {
+        let (tx, rx): (Sender<Batch>, Receiver<Batch>) = bounded(8);
+        txs.push(tx);
+        let cfg = plan.engine.clone();
+        let out = LineBuf::new(sink.clone());
+        let recycle = recycle_tx.clone();
+        let h = std::thread::Builder::new().name(format!("W#{i:02}")).spawn(move || {
+            let mut w = Worker::new(cfg, out);
+            let mut last = Timestamp::default();
+            for mut b in rx {
+                for &(ts, link, off, len, cnt) in &b.items {
+                    let data = b.buf.get(off as usize..(off + len) as usize).unwrap_or(&[]);
+                    w.frame(ts, link, data, cnt);
+                    last = last.max(ts);
+                }
+                b.buf.clear();
+                b.items.clear();
+                let _ = recycle.try_send(b);
+            }
+            w.finish(last);
+            collect(&w)
+        })?;
+        handles.push(h);
+    }
+    drop(recycle_tx);
+    let mut batches: Vec<Batch> = (0..n).map(|_| Batch::new()).collect();
+    let mut defrag = Defrag::new(plan.engine.defrag);
+    let mut scratch = DecodeStats::default();
+    let opts = DecodeOptions { checksums: false };
+    let mut send_failed = false;
+    let mut send = |i: usize, batches: &mut Vec<Batch>| {
+        let fresh = recycle_rx.try_recv().unwrap_or_else(|_| Batch::new());
+        let full = std::mem::replace(&mut batches[i], fresh);
+        if txs[i].send(full).is_err() {
+            send_failed = true;
+        }
+    };
+    for_each_frame(input, report, |ts, link, data, cnt| {
+        let (idx, datagram) = match wire::decode(link, data, &opts, &mut scratch) {
+            Ok(p) if p.frag.is_some() => match defrag.insert(ts, &p) {
+                Some(d) => (pick(&p, n), Some(d)),
+                None => return,
+            },
+            Ok(p) => (pick(&p, n), None),
+            Err(_) => (0, None),
+        };
+        match &datagram {
+            Some(d) => batches[idx].push(ts, LinkType::Raw, d, cnt),
+            None => batches[idx].push(ts, link, data, cnt),
+        }
+        if batches[idx].full() {
+            send(idx, &mut batches);
+        }
+    })?;
+    for i in 0..n {
+        if !batches[i].items.is_empty() {
+            send(i, &mut batches);
+        }
+    }
+    drop(send);
+    drop(txs);
+    let mut out = Vec::with_capacity(n);
+    for h in handles {
+        match h.join() {
+            Ok(c) => out.push(c),
+            Err(_) => bail!("a worker thread panicked"),
+        }
+    }
+    if send_failed {
+        bail!("a worker stopped early");
+    }
+    if let Some(first) = out.first_mut() {
+        first.defrag.fragments += defrag.stats.fragments;
+        first.defrag.reassembled += defrag.stats.reassembled;
+        first.defrag.timeouts += defrag.stats.timeouts;
+        first.defrag.memcap_drops += defrag.stats.memcap_drops;
+    }
+    for c in &out {
+        report.events += c.events;
+    }
+    Ok(out)
+}
+
+fn pick(p: &wire::Packet<'_>, n: usize) -> usize {
+    let vlan = if p.vlan_count > 0 { p.vlan[0] } else { 0 };
+    (flow::worker_hash(p.ip.src, p.ip.dst, vlan) % n as u64) as usize
+}
+
+/// Counters gathered from a finished worker.
+#[derive(Default, Clone)]
+struct Collected {
+    worker: WorkerStats,
+    flow: flow::FlowStats,
+    defrag: wire::DefragStats,
+    events: u64,
+}
+
+fn collect(w: &Worker) -> Collected {
+    Collected {
+        worker: w.stats.clone(),
+        flow: w.flow_stats().clone(),
+        defrag: w.defrag_stats().clone(),
+        events: w.out.events,
+    }
+}
+
+impl Collected {
+    fn add(&mut self, o: &Collected) {
+        let (d, s) = (&mut self.worker.decode, &o.worker.decode);
+        d.pkts += s.pkts;
+        d.bytes += s.bytes;
+        d.ethernet += s.ethernet;
+        d.vlan += s.vlan;
+        d.vlan_qinq += s.vlan_qinq;
+        d.ipv4 += s.ipv4;
+        d.ipv6 += s.ipv6;
+        d.tcp += s.tcp;
+        d.udp += s.udp;
+        d.icmpv4 += s.icmpv4;
+        d.icmpv6 += s.icmpv6;
+        d.fragments += s.fragments;
+        d.invalid += s.invalid;
+        d.unsupported += s.unsupported;
+        d.bad_checksum += s.bad_checksum;
+        self.worker.decode_errors += o.worker.decode_errors;
+        self.worker.tcp_bad_checksum_ignored += o.worker.tcp_bad_checksum_ignored;
+        self.worker.flows_logged += o.worker.flows_logged;
+        self.worker.app_events += o.worker.app_events;
+        self.flow.created += o.flow.created;
+        self.flow.timed_out += o.flow.timed_out;
+        self.flow.evicted += o.flow.evicted;
+        self.flow.tcp_sessions += o.flow.tcp_sessions;
+        self.flow.tcp_gaps += o.flow.tcp_gaps;
+        self.flow.tcp_reassembly_memcap_drops += o.flow.tcp_reassembly_memcap_drops;
+        self.defrag.fragments += o.defrag.fragments;
+        self.defrag.reassembled += o.defrag.reassembled;
+        self.defrag.timeouts += o.defrag.timeouts;
+        self.defrag.memcap_drops += o.defrag.memcap_drops;
+        self.defrag.overlaps += o.defrag.overlaps;
+        self.defrag.invalid += o.defrag.invalid;
+        self.events += o.events;
+    }
+}
+
+fn write_stats(lb: &mut LineBuf, c: &Collected, r: &Report) {
+    use serde_json::json;
+    let d = &c.worker.decode;
+    let stats = json!({
+        "uptime": r.seconds as u64,
+        "capture": {"kernel_packets": r.packets, "read_errors": r.read_errors},
+        "decoder": {
+            "pkts": d.pkts, "bytes": d.bytes, "invalid": d.invalid, "ethernet": d.ethernet,
+            "ipv4": d.ipv4, "ipv6": d.ipv6, "tcp": d.tcp, "udp": d.udp, "icmpv4": d.icmpv4,
+            "icmpv6": d.icmpv6, "vlan": d.vlan, "vlan_qinq": d.vlan_qinq, "unsupported": d.unsupported,
+            "bad_checksum": d.bad_checksum, "errors": c.worker.decode_errors,
+        },
+        "defrag": {
+            "fragments": c.defrag.fragments, "reassembled": c.defrag.reassembled,
+            "timeouts": c.defrag.timeouts, "memcap_drops": c.defrag.memcap_drops,
+            "overlaps": c.defrag.overlaps, "invalid": c.defrag.invalid,
+        },
+        "flow": {
+            "total": c.flow.created, "timed_out": c.flow.timed_out, "evicted": c.flow.evicted,
+            "logged": c.worker.flows_logged,
+        },
+        "tcp": {
+            "sessions": c.flow.tcp_sessions, "reassembly_gap": c.flow.tcp_gaps,
+            "reassembly_memcap_drops": c.flow.tcp_reassembly_memcap_drops,
+            "invalid_checksum": c.worker.tcp_bad_checksum_ignored,
+        },
+        "app_layer": {"events": c.worker.app_events},
+    });
+    let env = Envelope::new(Timestamp(0).max(Timestamp(now_us())), "stats");
+    lb.begin(&env).field("stats", &stats);
+}
+
+fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0)
+}

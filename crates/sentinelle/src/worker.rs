@@ -1,0 +1,339 @@
+//! One worker: decode → defragment → flow → stream → app layer → EVE, for the packets of the
+//! flows it owns. Workers share nothing mutable: each has its own flow table, expectations and
+//! line buffer; the output sink takes whole buffers.
+
+use app::{AppConfig, AppEvent, AppLayer, Cx, Expectations, FlowInfo, Record};
+use eve::{Envelope, LineBuf};
+use flow::{Direction, EndReason, Flow, FlowConfig, FlowTable};
+use wire::{DecodeOptions, DecodeStats, Defrag, DefragConfig, LinkType, Packet, Timestamp, L4};
+
+/// Everything a worker needs to know, shared read-only by all workers.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub decode: DecodeOptions,
+    /// `-k auto` semantics: checksums are verified until the first 1000 TCP packets show more than
+    /// 10% bad ones (a capture taken with offloading), then ignored.
+    pub checksum_auto: bool,
+    pub flow: FlowConfig,
+    pub defrag: DefragConfig,
+    pub app: AppConfig,
+}
+
+/// Counters one worker keeps besides its stages' own.
+#[derive(Debug, Default, Clone)]
+pub struct WorkerStats {
+    pub decode: DecodeStats,
+    pub decode_errors: u64,
+    pub tcp_bad_checksum_ignored: u64,
+    pub flows_logged: u64,
+    pub app_events: u64,
+}
+
+pub struct Worker {
+    cfg: EngineConfig,
+    table: FlowTable<AppLayer>,
+    defrag: Defrag,
+    expect: Expectations,
+    pub out: LineBuf,
+    pub stats: WorkerStats,
+    events: Vec<AppEvent>,
+    ended: Vec<(Flow<AppLayer>, EndReason)>,
+    last_expire: Timestamp,
+    checksums: bool,
+    tcp_seen: u64,
+    tcp_bad: u64,
+}
+
+/// Flow timeouts are checked at most this often (packet time, microseconds).
+const EXPIRE_EVERY_US: i64 = 1_000_000;
+
+impl Worker {
+    pub fn new(cfg: EngineConfig, out: LineBuf) -> Worker {
+        Worker {
+            table: FlowTable::new(cfg.flow.clone()),
+            defrag: Defrag::new(cfg.defrag),
+            checksums: cfg.decode.checksums,
+            cfg,
+            expect: Expectations::default(),
+            out,
+            stats: WorkerStats::default(),
+            events: Vec::new(),
+            ended: Vec::new(),
+            last_expire: Timestamp(i64::MIN),
+            tcp_seen: 0,
+            tcp_bad: 0,
+        }
+    }
+
+    pub fn flow_stats(&self) -> &flow::FlowStats {
+        &self.table.stats
+    }
+
+    pub fn defrag_stats(&self) -> &wire::DefragStats {
+        &self.defrag.stats
+    }
+
+    /// Processes one captured frame.
+    pub fn frame(&mut self, ts: Timestamp, link: LinkType, data: &[u8], pcap_cnt: u64) {
+        self.tick(ts);
+        let opts = DecodeOptions { checksums: self.checksums };
+        let pkt = match wire::decode(link, data, &opts, &mut self.stats.decode) {
+            Ok(p) => p,
+            Err(_) => {
+                self.stats.decode_errors += 1;
+                return;
+            }
+        };
+        if pkt.frag.is_some() {
+            if let Some(datagram) = self.defrag.insert(ts, &pkt) {
+                // The rebuilt datagram stands for the whole; count its frame length as the last piece's.
+                match wire::decode_ip(&datagram, &opts, &mut self.stats.decode) {
+                    Ok(whole) if whole.frag.is_none() => self.packet(ts, &whole, data.len(), pcap_cnt),
+                    _ => self.stats.decode_errors += 1,
+                }
+            }
+            return;
+        }
+        self.packet(ts, &pkt, data.len(), pcap_cnt);
+    }
+
+    /// Expires idle flows and fragments when packet time has moved on enough.
+    pub fn tick(&mut self, now: Timestamp) {
+        if now.0.saturating_sub(self.last_expire.0) < EXPIRE_EVERY_US {
+            return;
+        }
+        self.last_expire = now;
+        self.defrag.expire(now);
+        let mut ended = std::mem::take(&mut self.ended);
+        self.table.expire(now, &mut ended);
+        for (f, reason) in ended.drain(..) {
+            self.end_flow(f, reason, now);
+        }
+        self.ended = ended;
+    }
+
+    fn packet(&mut self, ts: Timestamp, pkt: &Packet<'_>, frame_len: usize, pcap_cnt: u64) {
+        let mut evicted = std::mem::take(&mut self.ended);
+        let tcp_ok = match &pkt.l4 {
+            L4::Tcp(t) => self.tcp_checksum_ok(t.checksum_ok),
+            _ => true,
+        };
+        {
+            let (flow, dir) = self.table.packet(pkt, ts, frame_len, &mut evicted);
+            let info = flow_info(flow);
+            let mut cx = Cx { ts, flow: &info, out: &mut self.events, expect: &mut self.expect };
+            match &pkt.l4 {
+                L4::Tcp(t) if tcp_ok => {
+                    let Flow { tcp, app, .. } = flow;
+                    if let Some(sess) = tcp {
+                        let app_cfg = &self.cfg.app;
+                        sess.on_segment(dir, t, pkt.payload, &self.cfg.flow.tcp, &mut |d, chunk| {
+                            app.on_tcp(app_cfg, d, chunk, &mut cx)
+                        });
+                    }
+                }
+                L4::Tcp(_) => self.stats.tcp_bad_checksum_ignored += 1,
+                L4::Udp(_) => flow.app.on_udp(&self.cfg.app, dir, pkt.payload, &mut cx),
+                _ => {}
+            }
+            if !self.events.is_empty() {
+                self.stats.app_events += self.events.len() as u64;
+                write_app_events(&mut self.out, &info, &mut self.events, Some(pcap_cnt));
+            }
+        }
+        for (f, reason) in evicted.drain(..) {
+            self.end_flow(f, reason, ts);
+        }
+        self.ended = evicted;
+    }
+
+    fn tcp_checksum_ok(&mut self, ok: bool) -> bool {
+        if !self.checksums {
+            return true;
+        }
+        if self.cfg.checksum_auto && self.tcp_seen < 1000 {
+            self.tcp_seen += 1;
+            if !ok {
+                self.tcp_bad += 1;
+            }
+            if self.tcp_seen == 1000 && self.tcp_bad * 10 > self.tcp_seen {
+                // Offloaded checksums: stop judging packets by them, as Suricata's auto mode does.
+                self.checksums = false;
+                return true;
+            }
+        }
+        ok
+    }
+
+    /// Ends every flow (end of input) and flushes output.
+    pub fn finish(&mut self, now: Timestamp) {
+        let mut ended = std::mem::take(&mut self.ended);
+        self.table.drain(&mut ended);
+        for (f, reason) in ended.drain(..) {
+            self.end_flow(f, reason, now);
+        }
+        self.out.flush();
+    }
+
+    fn end_flow(&mut self, mut f: Flow<AppLayer>, reason: EndReason, now: Timestamp) {
+        let info = flow_info(&f);
+        {
+            let mut cx = Cx { ts: f.last, flow: &info, out: &mut self.events, expect: &mut self.expect };
+            let Flow { tcp, app, .. } = &mut f;
+            if let Some(sess) = tcp {
+                let app_cfg = &self.cfg.app;
+                sess.flush(&mut |d, chunk| app.on_tcp(app_cfg, d, chunk, &mut cx));
+            }
+            app.on_close(&mut cx);
+        }
+        self.stats.app_events += self.events.len() as u64;
+        write_app_events(&mut self.out, &info, &mut self.events, None);
+        write_flow(&mut self.out, &f, reason, now);
+        self.stats.flows_logged += 1;
+    }
+}
+
+fn flow_info(f: &Flow<AppLayer>) -> FlowInfo {
+    FlowInfo {
+        id: f.id,
+        client: f.src,
+        server: f.dst,
+        client_port: f.sport,
+        server_port: f.dport,
+        proto: f.proto,
+    }
+}
+
+fn has_ports(proto: u8) -> bool {
+    matches!(proto, 6 | 17 | 132)
+}
+
+fn write_app_events(out: &mut LineBuf, info: &FlowInfo, events: &mut Vec<AppEvent>, pcap_cnt: Option<u64>) {
+    let client = Some((info.client, info.client_port));
+    let server = Some((info.server, info.server_port));
+    for ev in events.drain(..) {
+        let mut env = Envelope::new(ev.ts, ev.record.event_type());
+        env.flow_id = Some(info.id);
+        env.pcap_cnt = pcap_cnt;
+        env.proto = Some(info.proto);
+        env.ports = has_ports(info.proto);
+        env.pkt_src = pcap_cnt.map(|_| "wire/pcap");
+        let (src, dst) = match (&ev.record, ev.dir) {
+            (Record::FileInfo(_) | Record::Anomaly(_), Direction::ToClient) => (server, client),
+            _ => (client, server),
+        };
+        env.src = src;
+        env.dst = dst;
+        if !matches!(ev.record, Record::FileInfo(_) | Record::Anomaly(_)) {
+            env.tx_id = ev.tx_id;
+        }
+        if let Record::FtpData(d) = &ev.record {
+            env.parent_id = d.parent_id;
+        }
+        let mut e = out.begin(&env);
+        match &ev.record {
+            Record::FileInfo(fi) => {
+                if let Some(parent) = &fi.parent {
+                    write_body(&mut e, parent);
+                    e.field("app_proto", parent.event_type());
+                }
+                e.field("fileinfo", fi);
+            }
+            r => write_body(&mut e, r),
+        }
+    }
+}
+
+fn write_body(e: &mut eve::Event<'_>, r: &Record) {
+    match r {
+        Record::Http(x) => e.field("http", x),
+        Record::Dns(x) => e.field("dns", x),
+        Record::Tls(x) => e.field("tls", x),
+        Record::Ssh(x) => e.field("ssh", x),
+        Record::Ftp(x) => e.field("ftp", x),
+        Record::FtpData(x) => e.field("ftp_data", x),
+        Record::Smtp(x) => e.field("smtp", x),
+        Record::FileInfo(x) => e.field("fileinfo", x),
+        Record::Anomaly(x) => e.field("anomaly", x),
+    };
+}
+
+#[derive(serde::Serialize)]
+struct FlowBody {
+    pkts_toserver: u64,
+    pkts_toclient: u64,
+    bytes_toserver: u64,
+    bytes_toclient: u64,
+    start: eve::Ts,
+    end: eve::Ts,
+    age: i64,
+    state: &'static str,
+    reason: &'static str,
+    alerted: bool,
+}
+
+fn write_flow(out: &mut LineBuf, f: &Flow<AppLayer>, reason: EndReason, now: Timestamp) {
+    let mut env = Envelope::new(now.max(f.last), "flow");
+    env.flow_id = Some(f.id);
+    env.proto = Some(f.proto);
+    env.ports = has_ports(f.proto);
+    env.src = Some((f.src, f.sport));
+    env.dst = Some((f.dst, f.dport));
+    let mut e = out.begin(&env);
+    if !has_ports(f.proto) {
+        if let Some((t, c)) = f.icmp[0] {
+            e.field("icmp_type", &t).field("icmp_code", &c);
+        }
+        if let Some((t, c)) = f.icmp[1] {
+            e.field("response_icmp_type", &t).field("response_icmp_code", &c);
+        }
+    }
+    let app = &f.app;
+    if let Some(p) = app.proto() {
+        e.field("app_proto", p.name());
+        let [ts, tc] = app.proto_by_dir();
+        if let Some(ts) = ts.filter(|&x| x != p) {
+            e.field("app_proto_ts", ts.name());
+        }
+        if let Some(tc) = tc.filter(|&x| x != p) {
+            e.field("app_proto_tc", tc.name());
+        }
+    }
+    let body = FlowBody {
+        pkts_toserver: f.pkts[0],
+        pkts_toclient: f.pkts[1],
+        bytes_toserver: f.bytes[0],
+        bytes_toclient: f.bytes[1],
+        start: eve::Ts(f.start),
+        end: eve::Ts(f.last),
+        age: (f.last.secs() - f.start.secs()).max(0),
+        state: match f.state {
+            flow::FlowState::New => "new",
+            flow::FlowState::Established => "established",
+            flow::FlowState::Closed => "closed",
+        },
+        reason: match reason {
+            EndReason::Timeout => "timeout",
+            EndReason::Forced => "forced",
+            EndReason::Shutdown => "shutdown",
+        },
+        alerted: false,
+    };
+    e.field("flow", &body);
+    if let Some(t) = &f.tcp {
+        let all = t.flags[0] | t.flags[1];
+        let mut m = serde_json::Map::new();
+        m.insert("tcp_flags".into(), format!("{all:02x}").into());
+        m.insert("tcp_flags_ts".into(), format!("{:02x}", t.flags[0]).into());
+        m.insert("tcp_flags_tc".into(), format!("{:02x}", t.flags[1]).into());
+        for (bit, name) in
+            [(0x02, "syn"), (0x01, "fin"), (0x04, "rst"), (0x08, "psh"), (0x10, "ack"), (0x20, "urg"), (0x40, "ecn"), (0x80, "cwr")]
+        {
+            if all & bit != 0 {
+                m.insert(name.into(), true.into());
+            }
+        }
+        m.insert("state".into(), t.state_name().into());
+        e.field("tcp", &m);
+    }
+}
