@@ -61,6 +61,12 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
     for kv in &cli.set {
         settings.set(kv)?;
     }
+    if cli.sig_exclusive.is_some() || !cli.sig.is_empty() {
+        bail!(
+            "rule files (-S/-s) need the signature engine, which this build does not have yet; \
+             refusing to run without the rules rather than pretend they were applied"
+        );
+    }
     let Some(input) = cli.read.clone() else {
         bail!("nothing to do: give a capture with -r FILE (live capture is not built yet)");
     };
