@@ -15,7 +15,8 @@ pub struct Settings {
 impl Settings {
     /// Loads a YAML config file and flattens it (`stream: {midstream: true}` -> `stream.midstream`).
     pub fn load_yaml(&mut self, path: &Path) -> Result<()> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading config {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading config {}", path.display()))?;
         let v: serde_json::Value = serde_saphyr::from_str(&text)
             .map_err(|e| anyhow::anyhow!("{}: invalid YAML: {e}", path.display()))?;
         flatten("", &v, &mut self.map);
@@ -24,7 +25,9 @@ impl Settings {
 
     /// Applies one `key=value` (from `--set`).
     pub fn set(&mut self, kv: &str) -> Result<()> {
-        let Some((k, v)) = kv.split_once('=') else { bail!("--set {kv:?}: expected key=value") };
+        let Some((k, v)) = kv.split_once('=') else {
+            bail!("--set {kv:?}: expected key=value")
+        };
         let k = k.trim();
         if k.is_empty() {
             bail!("--set {kv:?}: empty key");
@@ -48,7 +51,9 @@ impl Settings {
     }
 
     pub fn size(&self, key: &str) -> Result<Option<u64>> {
-        self.get(key).map(|v| parse_size(v).with_context(|| format!("setting {key}"))).transpose()
+        self.get(key)
+            .map(|v| parse_size(v).with_context(|| format!("setting {key}")))
+            .transpose()
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -60,7 +65,11 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, Strin
     match v {
         serde_json::Value::Object(m) => {
             for (k, v) in m {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out);
             }
         }
@@ -113,7 +122,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("sntl-cfg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("c.yaml");
-        std::fs::write(&p, "stream:\n  reassembly:\n    depth: 8kb\nvlan:\n  use-for-tracking: false\n").unwrap();
+        std::fs::write(
+            &p,
+            "stream:\n  reassembly:\n    depth: 8kb\nvlan:\n  use-for-tracking: false\n",
+        )
+        .unwrap();
         s.load_yaml(&p).unwrap();
         assert_eq!(s.size("stream.reassembly.depth").unwrap(), Some(8192));
         assert_eq!(s.bool("vlan.use-for-tracking").unwrap(), Some(false));

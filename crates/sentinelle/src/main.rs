@@ -3,6 +3,7 @@
 
 mod config;
 mod run;
+mod sensors;
 mod worker;
 
 use anyhow::{bail, Context, Result};
@@ -11,7 +12,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "sentinelle", version, about = "Sentinelle network intrusion detection and prevention system")]
+#[command(
+    name = "sentinelle",
+    version,
+    about = "Sentinelle network intrusion detection and prevention system"
+)]
 pub struct Cli {
     /// Read packets from a pcap/pcapng file, or from every file in a folder.
     #[arg(short = 'r')]
@@ -75,5 +80,9 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
     let plan = run::Plan::from_cli(&cli, &settings)?;
     let report = run::offline(&plan, &input)?;
     eprintln!("{}", report.summary());
-    Ok(if report.read_errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if report.read_errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

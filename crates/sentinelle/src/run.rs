@@ -35,6 +35,10 @@ impl Plan {
             flow: flow::FlowConfig::default(),
             defrag: wire::DefragConfig::default(),
             app: app::AppConfig::default(),
+            sense: crate::sensors::SenseConfig {
+                sqli: true,
+                ..Default::default()
+            },
         };
         match cli.checksum.as_deref() {
             Some("none") => {
@@ -66,6 +70,31 @@ impl Plan {
         if let Some(v) = s.size("defrag.memcap")? {
             engine.defrag.memcap = usize::try_from(v).unwrap_or(usize::MAX);
         }
+        let sense = &mut engine.sense;
+        if let Some(v) = s.bool("sense.scan.enabled")? {
+            sense.scan.enabled = v;
+        }
+        if let Some(v) = s.size("sense.scan.vertical-ports")? {
+            sense.scan.vertical_ports = v.max(1) as usize;
+        }
+        if let Some(v) = s.size("sense.scan.horizontal-hosts")? {
+            sense.scan.horizontal_hosts = v.max(1) as usize;
+        }
+        if let Some(v) = s.size("sense.scan.window")? {
+            sense.scan.window_us = (v.min(86_400) as i64) * 1_000_000;
+        }
+        if let Some(v) = s.bool("sense.bruteforce.enabled")? {
+            sense.brute.enabled = v;
+        }
+        if let Some(v) = s.size("sense.bruteforce.threshold")? {
+            sense.brute.threshold = v.clamp(1, 1_000_000) as u32;
+        }
+        if let Some(v) = s.size("sense.bruteforce.window")? {
+            sense.brute.window_us = (v.min(86_400) as i64) * 1_000_000;
+        }
+        if let Some(v) = s.bool("sense.sqli.enabled")? {
+            sense.sqli = v;
+        }
         let mut known = KNOWN.to_vec();
         known.extend(app_keys(&mut engine.app, s)?);
         for k in s.keys() {
@@ -73,7 +102,10 @@ impl Plan {
                 eprintln!("sentinelle: note: setting {k} is not used by this version (ignored)");
             }
         }
-        let runmode = cli.runmode.clone().or_else(|| s.get("runmode").map(str::to_string));
+        let runmode = cli
+            .runmode
+            .clone()
+            .or_else(|| s.get("runmode").map(str::to_string));
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         let mode = match runmode.as_deref() {
             Some("single") => RunMode::Single,
@@ -87,7 +119,11 @@ impl Plan {
             }
             Some(other) => bail!("--runmode {other}: expected single, workers or autofp"),
         };
-        Ok(Plan { engine, mode, eve_path: cli.log_dir.join("eve.json") })
+        Ok(Plan {
+            engine,
+            mode,
+            eve_path: cli.log_dir.join("eve.json"),
+        })
     }
 }
 
@@ -100,6 +136,14 @@ const KNOWN: &[&str] = &[
     "flow.max-flows",
     "defrag.memcap",
     "runmode",
+    "sense.scan.enabled",
+    "sense.scan.vertical-ports",
+    "sense.scan.horizontal-hosts",
+    "sense.scan.window",
+    "sense.bruteforce.enabled",
+    "sense.bruteforce.threshold",
+    "sense.bruteforce.window",
+    "sense.sqli.enabled",
 ];
 
 fn app_keys(app: &mut app::AppConfig, s: &Settings) -> Result<Vec<&'static str>> {
@@ -121,7 +165,11 @@ pub struct Report {
 
 impl Report {
     pub fn summary(&self) -> String {
-        let pps = if self.seconds > 0.0 { self.packets as f64 / self.seconds } else { 0.0 };
+        let pps = if self.seconds > 0.0 {
+            self.packets as f64 / self.seconds
+        } else {
+            0.0
+        };
         format!(
             "sentinelle: {} packets ({} bytes) from {} file(s) in {:.3}s ({:.0} pkt/s), {} flows, {} events",
             self.packets, self.bytes, self.files, self.seconds, pps, self.flows, self.events
@@ -202,7 +250,8 @@ pub fn offline(plan: &Plan, input: &Path) -> Result<Report> {
     if let Some(e) = lb.error.take() {
         bail!("writing {}: {e}", plan.eve_path.display());
     }
-    sink.flush().with_context(|| format!("writing {}", plan.eve_path.display()))?;
+    sink.flush()
+        .with_context(|| format!("writing {}", plan.eve_path.display()))?;
     Ok(report)
 }
 
@@ -217,7 +266,10 @@ const BATCH_BYTES: usize = 512 * 1024;
 
 impl Batch {
     fn new() -> Batch {
-        Batch { buf: Vec::with_capacity(BATCH_BYTES + 65_536), items: Vec::with_capacity(BATCH_FRAMES) }
+        Batch {
+            buf: Vec::with_capacity(BATCH_BYTES + 65_536),
+            items: Vec::with_capacity(BATCH_FRAMES),
+        }
     }
     fn push(&mut self, ts: Timestamp, link: LinkType, data: &[u8], n: u64) {
         let off = self.buf.len() as u32;
@@ -229,7 +281,13 @@ impl Batch {
     }
 }
 
-fn run_workers(plan: &Plan, n: usize, input: &Path, sink: &Arc<Sink>, report: &mut Report) -> Result<Vec<Collected>> {
+fn run_workers(
+    plan: &Plan,
+    n: usize,
+    input: &Path,
+    sink: &Arc<Sink>,
+    report: &mut Report,
+) -> Result<Vec<Collected>> {
     let mut txs: Vec<Sender<Batch>> = Vec::with_capacity(n);
     let (recycle_tx, recycle_rx) = bounded::<Batch>(n * 8);
     let mut handles = Vec::with_capacity(n);
@@ -239,22 +297,24 @@ fn run_workers(plan: &Plan, n: usize, input: &Path, sink: &Arc<Sink>, report: &m
         let cfg = plan.engine.clone();
         let out = LineBuf::new(sink.clone());
         let recycle = recycle_tx.clone();
-        let h = std::thread::Builder::new().name(format!("W#{i:02}")).spawn(move || {
-            let mut w = Worker::new(cfg, out);
-            let mut last = Timestamp::default();
-            for mut b in rx {
-                for &(ts, link, off, len, cnt) in &b.items {
-                    let data = b.buf.get(off as usize..(off + len) as usize).unwrap_or(&[]);
-                    w.frame(ts, link, data, cnt);
-                    last = last.max(ts);
+        let h = std::thread::Builder::new()
+            .name(format!("W#{i:02}"))
+            .spawn(move || {
+                let mut w = Worker::new(cfg, out);
+                let mut last = Timestamp::default();
+                for mut b in rx {
+                    for &(ts, link, off, len, cnt) in &b.items {
+                        let data = b.buf.get(off as usize..(off + len) as usize).unwrap_or(&[]);
+                        w.frame(ts, link, data, cnt);
+                        last = last.max(ts);
+                    }
+                    b.buf.clear();
+                    b.items.clear();
+                    let _ = recycle.try_send(b);
                 }
-                b.buf.clear();
-                b.items.clear();
-                let _ = recycle.try_send(b);
-            }
-            w.finish(last);
-            collect(&w)
-        })?;
+                w.finish(last);
+                collect(&w)
+            })?;
         handles.push(h);
     }
     drop(recycle_tx);
@@ -361,6 +421,7 @@ impl Collected {
         self.worker.tcp_bad_checksum_ignored += o.worker.tcp_bad_checksum_ignored;
         self.worker.flows_logged += o.worker.flows_logged;
         self.worker.app_events += o.worker.app_events;
+        self.worker.alerts += o.worker.alerts;
         self.flow.created += o.flow.created;
         self.flow.timed_out += o.flow.timed_out;
         self.flow.evicted += o.flow.evicted;
@@ -404,6 +465,7 @@ fn write_stats(lb: &mut LineBuf, c: &Collected, r: &Report) {
             "invalid_checksum": c.worker.tcp_bad_checksum_ignored,
         },
         "app_layer": {"events": c.worker.app_events},
+        "detect": {"alert": c.worker.alerts},
     });
     let env = Envelope::new(Timestamp(0).max(Timestamp(now_us())), "stats");
     lb.begin(&env).field("stats", &stats);

@@ -2,7 +2,8 @@
 //! flows it owns. Workers share nothing mutable: each has its own flow table, expectations and
 //! line buffer; the output sink takes whole buffers.
 
-use app::{AppConfig, AppEvent, AppLayer, Cx, Expectations, FlowInfo, Record};
+use crate::sensors::{FlowSense, SenseConfig, Sensors};
+use app::{AppConfig, AppEvent, AppLayer, AppProto, Cx, Expectations, FlowInfo, Record};
 use eve::{Envelope, LineBuf};
 use flow::{Direction, EndReason, Flow, FlowConfig, FlowTable};
 use wire::{DecodeOptions, DecodeStats, Defrag, DefragConfig, LinkType, Packet, Timestamp, L4};
@@ -17,6 +18,14 @@ pub struct EngineConfig {
     pub flow: FlowConfig,
     pub defrag: DefragConfig,
     pub app: AppConfig,
+    pub sense: SenseConfig,
+}
+
+/// What a worker keeps per flow besides the flow table's own fields.
+#[derive(Default)]
+pub struct PerFlow {
+    pub app: AppLayer,
+    pub sense: FlowSense,
 }
 
 /// Counters one worker keeps besides its stages' own.
@@ -27,17 +36,19 @@ pub struct WorkerStats {
     pub tcp_bad_checksum_ignored: u64,
     pub flows_logged: u64,
     pub app_events: u64,
+    pub alerts: u64,
 }
 
 pub struct Worker {
     cfg: EngineConfig,
-    table: FlowTable<AppLayer>,
+    table: FlowTable<PerFlow>,
     defrag: Defrag,
     expect: Expectations,
+    sensors: Sensors,
     pub out: LineBuf,
     pub stats: WorkerStats,
     events: Vec<AppEvent>,
-    ended: Vec<(Flow<AppLayer>, EndReason)>,
+    ended: Vec<(Flow<PerFlow>, EndReason)>,
     last_expire: Timestamp,
     checksums: bool,
     tcp_seen: u64,
@@ -53,6 +64,7 @@ impl Worker {
             table: FlowTable::new(cfg.flow.clone()),
             defrag: Defrag::new(cfg.defrag),
             checksums: cfg.decode.checksums,
+            sensors: Sensors::new(&cfg.sense),
             cfg,
             expect: Expectations::default(),
             out,
@@ -76,7 +88,9 @@ impl Worker {
     /// Processes one captured frame.
     pub fn frame(&mut self, ts: Timestamp, link: LinkType, data: &[u8], pcap_cnt: u64) {
         self.tick(ts);
-        let opts = DecodeOptions { checksums: self.checksums };
+        let opts = DecodeOptions {
+            checksums: self.checksums,
+        };
         let pkt = match wire::decode(link, data, &opts, &mut self.stats.decode) {
             Ok(p) => p,
             Err(_) => {
@@ -110,6 +124,8 @@ impl Worker {
             self.end_flow(f, reason, now);
         }
         self.ended = ended;
+        self.sensors.expire(now);
+        self.stats.alerts += self.sensors.write(&mut self.out);
     }
 
     fn packet(&mut self, ts: Timestamp, pkt: &Packet<'_>, frame_len: usize, pcap_cnt: u64) {
@@ -121,26 +137,40 @@ impl Worker {
         {
             let (flow, dir) = self.table.packet(pkt, ts, frame_len, &mut evicted);
             let info = flow_info(flow);
-            let mut cx = Cx { ts, flow: &info, out: &mut self.events, expect: &mut self.expect };
+            let new_flow = flow.pkts[0] + flow.pkts[1] == 1;
+            self.sensors.packet(ts, pkt, new_flow);
+            let mut cx = Cx {
+                ts,
+                flow: &info,
+                out: &mut self.events,
+                expect: &mut self.expect,
+            };
+            let PerFlow { app, sense } = &mut flow.app;
             match &pkt.l4 {
                 L4::Tcp(t) if tcp_ok => {
-                    let Flow { tcp, app, .. } = flow;
-                    if let Some(sess) = tcp {
+                    if let Some(sess) = &mut flow.tcp {
                         let app_cfg = &self.cfg.app;
                         sess.on_segment(dir, t, pkt.payload, &self.cfg.flow.tcp, &mut |d, chunk| {
                             app.on_tcp(app_cfg, d, chunk, &mut cx)
                         });
                     }
+                    if !pkt.payload.is_empty() && app.proto() == Some(AppProto::Ssh) {
+                        self.sensors.ssh_segment(ts, &info, sense, dir, pkt.payload);
+                    }
                 }
                 L4::Tcp(_) => self.stats.tcp_bad_checksum_ignored += 1,
-                L4::Udp(_) => flow.app.on_udp(&self.cfg.app, dir, pkt.payload, &mut cx),
+                L4::Udp(_) => app.on_udp(&self.cfg.app, dir, pkt.payload, &mut cx),
                 _ => {}
             }
             if !self.events.is_empty() {
+                for ev in &self.events {
+                    self.sensors.record(&info, sense, ev);
+                }
                 self.stats.app_events += self.events.len() as u64;
                 write_app_events(&mut self.out, &info, &mut self.events, Some(pcap_cnt));
             }
         }
+        self.stats.alerts += self.sensors.write(&mut self.out);
         for (f, reason) in evicted.drain(..) {
             self.end_flow(f, reason, ts);
         }
@@ -172,19 +202,33 @@ impl Worker {
         for (f, reason) in ended.drain(..) {
             self.end_flow(f, reason, now);
         }
+        self.sensors.finish();
+        self.stats.alerts += self.sensors.write(&mut self.out);
         self.out.flush();
     }
 
-    fn end_flow(&mut self, mut f: Flow<AppLayer>, reason: EndReason, now: Timestamp) {
+    fn end_flow(&mut self, mut f: Flow<PerFlow>, reason: EndReason, now: Timestamp) {
         let info = flow_info(&f);
         {
-            let mut cx = Cx { ts: f.last, flow: &info, out: &mut self.events, expect: &mut self.expect };
-            let Flow { tcp, app, .. } = &mut f;
+            let mut cx = Cx {
+                ts: f.last,
+                flow: &info,
+                out: &mut self.events,
+                expect: &mut self.expect,
+            };
+            let Flow {
+                tcp,
+                app: PerFlow { app, .. },
+                ..
+            } = &mut f;
             if let Some(sess) = tcp {
                 let app_cfg = &self.cfg.app;
                 sess.flush(&mut |d, chunk| app.on_tcp(app_cfg, d, chunk, &mut cx));
             }
             app.on_close(&mut cx);
+        }
+        for ev in &self.events {
+            self.sensors.record(&info, &mut f.app.sense, ev);
         }
         self.stats.app_events += self.events.len() as u64;
         write_app_events(&mut self.out, &info, &mut self.events, None);
@@ -193,7 +237,7 @@ impl Worker {
     }
 }
 
-fn flow_info(f: &Flow<AppLayer>) -> FlowInfo {
+fn flow_info(f: &Flow<PerFlow>) -> FlowInfo {
     FlowInfo {
         id: f.id,
         client: f.src,
@@ -272,7 +316,7 @@ struct FlowBody {
     alerted: bool,
 }
 
-fn write_flow(out: &mut LineBuf, f: &Flow<AppLayer>, reason: EndReason, now: Timestamp) {
+fn write_flow(out: &mut LineBuf, f: &Flow<PerFlow>, reason: EndReason, now: Timestamp) {
     let mut env = Envelope::new(now.max(f.last), "flow");
     env.flow_id = Some(f.id);
     env.proto = Some(f.proto);
@@ -288,7 +332,7 @@ fn write_flow(out: &mut LineBuf, f: &Flow<AppLayer>, reason: EndReason, now: Tim
             e.field("response_icmp_type", &t).field("response_icmp_code", &c);
         }
     }
-    let app = &f.app;
+    let app = &f.app.app;
     if let Some(p) = app.proto() {
         e.field("app_proto", p.name());
         let [ts, tc] = app.proto_by_dir();
@@ -326,9 +370,16 @@ fn write_flow(out: &mut LineBuf, f: &Flow<AppLayer>, reason: EndReason, now: Tim
         m.insert("tcp_flags".into(), format!("{all:02x}").into());
         m.insert("tcp_flags_ts".into(), format!("{:02x}", t.flags[0]).into());
         m.insert("tcp_flags_tc".into(), format!("{:02x}", t.flags[1]).into());
-        for (bit, name) in
-            [(0x02, "syn"), (0x01, "fin"), (0x04, "rst"), (0x08, "psh"), (0x10, "ack"), (0x20, "urg"), (0x40, "ecn"), (0x80, "cwr")]
-        {
+        for (bit, name) in [
+            (0x02, "syn"),
+            (0x01, "fin"),
+            (0x04, "rst"),
+            (0x08, "psh"),
+            (0x10, "ack"),
+            (0x20, "urg"),
+            (0x40, "ecn"),
+            (0x80, "cwr"),
+        ] {
             if all & bit != 0 {
                 m.insert(name.into(), true.into());
             }
