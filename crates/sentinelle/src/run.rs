@@ -157,7 +157,10 @@ pub struct Report {
     pub packets: u64,
     pub bytes: u64,
     pub files: usize,
+    /// Files that could not be opened as captures.
     pub read_errors: usize,
+    /// Files cut short by truncation or corruption (what came before was processed).
+    pub damaged_files: usize,
     pub events: u64,
     pub flows: u64,
     pub seconds: f64,
@@ -209,11 +212,13 @@ fn for_each_frame(
                 Ok(None) => break,
                 Err(e @ CaptureError::Truncated { .. }) => {
                     eprintln!("sentinelle: warning: {e}; events up to there are written");
+                    report.damaged_files += 1;
                     break;
                 }
                 Err(e) => {
-                    eprintln!("sentinelle: error: {e}; events up to there are written");
-                    report.read_errors += 1;
+                    // Damage after the header: like Suricata, keep what was read and go on.
+                    eprintln!("sentinelle: error: {e}; the rest of this file is skipped, events up to there are written");
+                    report.damaged_files += 1;
                     break;
                 }
             }
@@ -443,7 +448,7 @@ fn write_stats(lb: &mut LineBuf, c: &Collected, r: &Report) {
     let d = &c.worker.decode;
     let stats = json!({
         "uptime": r.seconds as u64,
-        "capture": {"kernel_packets": r.packets, "read_errors": r.read_errors},
+        "capture": {"kernel_packets": r.packets, "read_errors": r.read_errors, "damaged_files": r.damaged_files},
         "decoder": {
             "pkts": d.pkts, "bytes": d.bytes, "invalid": d.invalid, "ethernet": d.ethernet,
             "ipv4": d.ipv4, "ipv6": d.ipv6, "tcp": d.tcp, "udp": d.udp, "icmpv4": d.icmpv4,

@@ -54,12 +54,24 @@ fn garbage_capture_is_an_error_naming_the_file() {
 fn bad_settings_are_rejected_with_the_key() {
     let pcap = common::testdata().join("pcaps/hydra-ssh.pcap");
     let out = common::outdir("badset");
-    let (code, err) =
-        common::run(&["-r", pcap.to_str().unwrap(), "-l", out.to_str().unwrap(), "--set", "stream.midstream=perhaps"]);
+    let (code, err) = common::run(&[
+        "-r",
+        pcap.to_str().unwrap(),
+        "-l",
+        out.to_str().unwrap(),
+        "--set",
+        "stream.midstream=perhaps",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("stream.midstream"), "{err}");
-    let (code, err) =
-        common::run(&["-r", pcap.to_str().unwrap(), "-l", out.to_str().unwrap(), "--set", "stream.reassembly.depth=9zb"]);
+    let (code, err) = common::run(&[
+        "-r",
+        pcap.to_str().unwrap(),
+        "-l",
+        out.to_str().unwrap(),
+        "--set",
+        "stream.reassembly.depth=9zb",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("stream.reassembly.depth"), "{err}");
 }
@@ -69,7 +81,14 @@ fn single_and_workers_write_the_same_records() {
     let pcap = common::testdata().join("pcaps/benign-web.pcap");
     let a = common::outdir("mode-single");
     let b = common::outdir("mode-workers");
-    let (c1, e1) = common::run(&["-r", pcap.to_str().unwrap(), "-l", a.to_str().unwrap(), "--runmode", "single"]);
+    let (c1, e1) = common::run(&[
+        "-r",
+        pcap.to_str().unwrap(),
+        "-l",
+        a.to_str().unwrap(),
+        "--runmode",
+        "single",
+    ]);
     let (c2, e2) = common::run(&[
         "-r",
         pcap.to_str().unwrap(),
@@ -93,12 +112,18 @@ fn folder_input_reads_every_capture() {
     let dir = out.join("in");
     std::fs::create_dir_all(&dir).unwrap();
     for n in ["hydra-ssh", "zmap"] {
-        std::fs::copy(common::testdata().join(format!("pcaps/{n}.pcap")), dir.join(format!("{n}.pcap"))).unwrap();
+        std::fs::copy(
+            common::testdata().join(format!("pcaps/{n}.pcap")),
+            dir.join(format!("{n}.pcap")),
+        )
+        .unwrap();
     }
     let logs = out.join("logs");
     let (code, err) = common::run(&["-r", dir.to_str().unwrap(), "-l", logs.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let events = common::read_eve(&logs.join("eve.json"));
     assert!(events.iter().any(|e| e["event_type"] == "ssh"));
-    assert!(events.iter().any(|e| e["dest_port"] == 80 && e["event_type"] == "flow"));
+    assert!(events
+        .iter()
+        .any(|e| e["dest_port"] == 80 && e["event_type"] == "flow"));
 }

@@ -43,7 +43,10 @@ fn key(e: &Value) -> Option<(String, String)> {
             g(e, "http.http_user_agent"),
         ],
         "tls" => vec![g(e, "tls.sni"), g(e, "tls.version"), g(e, "tls.subject")],
-        "ssh" => vec![g(e, "ssh.client.software_version"), g(e, "ssh.server.software_version")],
+        "ssh" => vec![
+            g(e, "ssh.client.software_version"),
+            g(e, "ssh.server.software_version"),
+        ],
         "flow" => vec![
             g(e, "proto"),
             g(e, "app_proto"),
@@ -65,7 +68,11 @@ fn count(events: &[Value], scope: &str, into: &mut Counts) {
     for e in events {
         if let Some((t, k)) = key(e) {
             // Keys are scoped by capture so equal records of different captures never pair up.
-            *into.entry(t).or_default().entry(format!("{scope}|{k}")).or_default() += 1;
+            *into
+                .entry(t)
+                .or_default()
+                .entry(format!("{scope}|{k}"))
+                .or_default() += 1;
         }
     }
 }
@@ -87,7 +94,10 @@ fn cases() -> Vec<(String, std::path::PathBuf, Vec<String>, std::path::PathBuf)>
     }
     let root = td.join("conformance");
     let tsv = std::fs::read_to_string(root.join("cases.tsv")).expect("cases.tsv");
-    for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in tsv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let f: Vec<&str> = line.split('\t').collect();
         let (name, pcap) = (f[0], root.join(f[1]));
         let dir = pcap.parent().unwrap().to_path_buf();
@@ -117,7 +127,10 @@ fn protocol_records_match_suricata() {
         let a: Vec<&str> = a.iter().map(|s| s.as_str()).collect();
         let (code, err) = common::run(&a);
         if code != 0 {
-            failures.push(format!("{name}: exit {code}: {}", err.lines().last().unwrap_or("")));
+            failures.push(format!(
+                "{name}: exit {code}: {}",
+                err.lines().last().unwrap_or("")
+            ));
         }
         count(&common::read_eve(&reference), &name, &mut refc);
         let eve = out.join("eve.json");
@@ -128,7 +141,10 @@ fn protocol_records_match_suricata() {
     }
     let mut report = String::new();
     let mut below = Vec::new();
-    report.push_str(&format!("{:8} {:>8} {:>8} {:>8} {:>7} {:>7}\n", "type", "ref", "cand", "match", "recall", "prec"));
+    report.push_str(&format!(
+        "{:8} {:>8} {:>8} {:>8} {:>7} {:>7}\n",
+        "type", "ref", "cand", "match", "recall", "prec"
+    ));
     for &(t, min_r, min_p) in FLOORS {
         let empty = HashMap::new();
         let r = refc.get(t).unwrap_or(&empty);
@@ -140,13 +156,23 @@ fn protocol_records_match_suricata() {
         let prec = if nc > 0 { m as f64 / nc as f64 } else { 1.0 };
         report.push_str(&format!("{t:8} {nr:>8} {nc:>8} {m:>8} {rec:>7.3} {prec:>7.3}\n"));
         if rec < min_r || prec < min_p {
-            below.push(format!("{t}: recall {rec:.3} (floor {min_r}), precision {prec:.3} (floor {min_p})"));
-            let mut missing: Vec<_> = r.iter().filter(|(k, n)| **n > *c.get(*k).unwrap_or(&0)).take(5).collect();
+            below.push(format!(
+                "{t}: recall {rec:.3} (floor {min_r}), precision {prec:.3} (floor {min_p})"
+            ));
+            let mut missing: Vec<_> = r
+                .iter()
+                .filter(|(k, n)| **n > *c.get(*k).unwrap_or(&0))
+                .take(5)
+                .collect();
             missing.sort();
             for (k, _) in missing {
                 report.push_str(&format!("   missing: {k}\n"));
             }
-            let mut extra: Vec<_> = c.iter().filter(|(k, n)| **n > *r.get(*k).unwrap_or(&0)).take(5).collect();
+            let mut extra: Vec<_> = c
+                .iter()
+                .filter(|(k, n)| **n > *r.get(*k).unwrap_or(&0))
+                .take(5)
+                .collect();
             extra.sort();
             for (k, _) in extra {
                 report.push_str(&format!("   extra: {k}\n"));
@@ -155,5 +181,9 @@ fn protocol_records_match_suricata() {
     }
     eprintln!("{report}");
     assert!(failures.is_empty(), "runs that failed:\n{}", failures.join("\n"));
-    assert!(below.is_empty(), "below the floors:\n{}\n{report}", below.join("\n"));
+    assert!(
+        below.is_empty(),
+        "below the floors:\n{}\n{report}",
+        below.join("\n")
+    );
 }

@@ -1,6 +1,30 @@
-//! Frame decoding: link layer → VLAN → IP → transport. (Interface fixed; bodies to be written.)
+//! Frame decoding: link layer → VLAN → IP → transport, into a borrowed [`Packet`].
+//!
+//! The hot path of the engine: no allocation, every length checked once, every read
+//! bounds-checked (`get`/`first_chunk`), so a malformed frame is a [`DecodeError`], never a
+//! panic. Link types: Ethernet (802.1Q / 802.1ad / 0x9100 VLAN tags, the first two recorded;
+//! PPPoE session; MPLS), Linux SLL and SLL2, raw IPv4/IPv6, BSD null/loopback.
+//!
+//! Semantics follow Suricata's decoder where it matters for detection:
+//! - IPv4: the datagram is cut at its total length (Ethernet padding dropped); total length
+//!   beyond the captured bytes is an error (`ipv4: truncated`).
+//! - IPv6: hop-by-hop, routing, destination options, AH and fragment headers are walked; ESP and
+//!   anything else ends the chain (`L4::Other`). An atomic fragment header (offset 0, no M flag)
+//!   is skipped and the packet decoded whole.
+//! - Fragments: `frag` is set, `payload` is the fragment data (after the IPv4 header / the IPv6
+//!   fragment header; for IPv6 `ip.header_len` then ends with the fragment header and
+//!   `ip.proto` is the fragment header's next header). A first fragment's transport header is
+//!   read for information (ports; checksum not verified, not counted in `tcp`/`udp`); any later
+//!   fragment has `L4::Other`. Feed fragments to [`crate::Defrag`] and decode what it rebuilds
+//!   with [`decode_ip`].
+//! - Checksums (when [`DecodeOptions::checksums`]): IPv4 header, TCP, UDP (0 = none over IPv4),
+//!   ICMP, ICMPv6; a failure sets the `*_ok` flag false and counts `bad_checksum`, the packet is
+//!   still returned. With checksums off nothing is computed and the flags are true.
+//! - TCP options as Suricata parses them: a known option with the wrong length is ignored; an
+//!   option length < 2 or past the header ends parsing and counts the packet in `invalid` (the
+//!   packet is still returned).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// IP protocol numbers we decode.
 pub mod ipproto {
@@ -26,7 +50,11 @@ pub mod tcpflags {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     #[error("{layer}: truncated ({have} bytes, need {need})")]
-    Truncated { layer: &'static str, have: usize, need: usize },
+    Truncated {
+        layer: &'static str,
+        have: usize,
+        need: usize,
+    },
     #[error("{layer}: invalid {what}")]
     Invalid { layer: &'static str, what: &'static str },
     #[error("unsupported {what} {value:#x}")]
@@ -53,6 +81,14 @@ pub struct DecodeStats {
     pub unsupported: u64,
     /// IPv4/TCP/UDP/ICMP checksums that did not verify (only counted when validation is on).
     pub bad_checksum: u64,
+    /// Linux cooked captures (SLL and SLL2).
+    pub sll: u64,
+    /// BSD null/loopback frames.
+    pub null: u64,
+    /// Raw IP link types (LINKTYPE_RAW, IPV4, IPV6).
+    pub raw: u64,
+    pub pppoe: u64,
+    pub mpls: u64,
 }
 
 /// The IP layer of a decoded packet.
@@ -190,23 +226,1351 @@ impl Default for DecodeOptions {
     }
 }
 
+const ETH_IPV4: u16 = 0x0800;
+const ETH_IPV6: u16 = 0x86dd;
+const ETH_VLAN: u16 = 0x8100;
+const ETH_QINQ: u16 = 0x88a8;
+const ETH_QINQ_OLD: u16 = 0x9100;
+const ETH_PPPOE_SESSION: u16 = 0x8864;
+const ETH_MPLS_UC: u16 = 0x8847;
+const ETH_MPLS_MC: u16 = 0x8848;
+
+/// VLAN tags beyond this many are treated as an invalid frame.
+const MAX_VLAN_TAGS: usize = 8;
+/// MPLS labels beyond this many are treated as an invalid frame.
+const MAX_MPLS_LABELS: usize = 16;
+/// IPv6 extension headers beyond this many are treated as an invalid packet.
+const MAX_IPV6_EXT_HEADERS: usize = 16;
+
+const IPV6_HOPOPTS: u8 = 0;
+const IPV6_ROUTING: u8 = 43;
+const IPV6_FRAGMENT: u8 = 44;
+const IPV6_AH: u8 = 51;
+const IPV6_DSTOPTS: u8 = 60;
+
+#[inline]
+fn be16(a: u8, b: u8) -> u16 {
+    u16::from_be_bytes([a, b])
+}
+
+#[inline]
+fn truncated(layer: &'static str, have: usize, need: usize) -> DecodeError {
+    DecodeError::Truncated { layer, have, need }
+}
+
+#[inline]
+fn invalid(layer: &'static str, what: &'static str) -> DecodeError {
+    DecodeError::Invalid { layer, what }
+}
+
+impl Packet<'_> {
+    /// True when the packet is an IP fragment (to be handed to [`crate::Defrag`]).
+    pub fn is_fragment(&self) -> bool {
+        self.frag.is_some()
+    }
+}
+
 /// Decodes one captured frame of the given link type.
+///
+/// Counts the frame in `stats.pkts`/`stats.bytes`, every layer it passes, and the outcome: a
+/// [`DecodeError::Unsupported`] (e.g. ARP) in `stats.unsupported`, any other error in
+/// `stats.invalid`.
 pub fn decode<'a>(
     link: crate::LinkType,
     frame: &'a [u8],
     opts: &DecodeOptions,
     stats: &mut DecodeStats,
 ) -> Result<Packet<'a>, DecodeError> {
-    let _ = (link, frame, opts, stats);
-    Err(DecodeError::Unsupported { what: "decoder", value: 0 })
+    use crate::LinkType;
+    stats.pkts += 1;
+    stats.bytes += frame.len() as u64;
+    let r = match link {
+        LinkType::Ethernet => decode_ethernet(frame, opts, stats),
+        LinkType::LinuxSll => decode_sll(frame, opts, stats),
+        LinkType::LinuxSll2 => decode_sll2(frame, opts, stats),
+        LinkType::Null => decode_null(frame, opts, stats),
+        LinkType::Raw => {
+            stats.raw += 1;
+            decode_ip_any(frame, opts, stats)
+        }
+        LinkType::Ipv4 => {
+            stats.raw += 1;
+            decode_ipv4(frame, opts, stats)
+        }
+        LinkType::Ipv6 => {
+            stats.raw += 1;
+            decode_ipv6(frame, opts, stats)
+        }
+    };
+    count_error(&r, stats);
+    r
 }
 
 /// Decodes a bare IP datagram (IPv4 or IPv6 by its version nibble), e.g. one rebuilt by [`crate::Defrag`].
+///
+/// Unlike [`decode`] it does not count `pkts`/`bytes` (the datagram is not a captured frame);
+/// it counts the layers and errors like [`decode`].
 pub fn decode_ip<'a>(
     datagram: &'a [u8],
     opts: &DecodeOptions,
     stats: &mut DecodeStats,
 ) -> Result<Packet<'a>, DecodeError> {
-    let _ = (datagram, opts, stats);
-    Err(DecodeError::Unsupported { what: "decoder", value: 0 })
+    let r = decode_ip_any(datagram, opts, stats);
+    count_error(&r, stats);
+    r
+}
+
+#[inline]
+fn count_error(r: &Result<Packet<'_>, DecodeError>, stats: &mut DecodeStats) {
+    match r {
+        Ok(_) => {}
+        Err(DecodeError::Unsupported { .. }) => stats.unsupported += 1,
+        Err(_) => stats.invalid += 1,
+    }
+}
+
+fn decode_ip_any<'a>(
+    data: &'a [u8],
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    match data.first().map(|b| b >> 4) {
+        Some(4) => decode_ipv4(data, opts, stats),
+        Some(6) => decode_ipv6(data, opts, stats),
+        Some(v) => Err(DecodeError::Unsupported {
+            what: "IP version",
+            value: u32::from(v),
+        }),
+        None => Err(truncated("ip", 0, 1)),
+    }
+}
+
+fn decode_ethernet<'a>(
+    frame: &'a [u8],
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    stats.ethernet += 1;
+    let Some((hdr, rest)) = frame.split_first_chunk::<14>() else {
+        return Err(truncated("ethernet", frame.len(), 14));
+    };
+    decode_ethertype(be16(hdr[12], hdr[13]), rest, opts, stats)
+}
+
+/// Linux "cooked" capture v1: 16-byte header, protocol (an ethertype) in the last two bytes.
+fn decode_sll<'a>(
+    frame: &'a [u8],
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    stats.sll += 1;
+    let Some((hdr, rest)) = frame.split_first_chunk::<16>() else {
+        return Err(truncated("sll", frame.len(), 16));
+    };
+    decode_ethertype(be16(hdr[14], hdr[15]), rest, opts, stats)
+}
+
+/// Linux "cooked" capture v2: 20-byte header, protocol (an ethertype) in the first two bytes.
+fn decode_sll2<'a>(
+    frame: &'a [u8],
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    stats.sll += 1;
+    let Some((hdr, rest)) = frame.split_first_chunk::<20>() else {
+        return Err(truncated("sll2", frame.len(), 20));
+    };
+    decode_ethertype(be16(hdr[0], hdr[1]), rest, opts, stats)
+}
+
+/// BSD null/loopback: a 4-byte address family in the capturing host's byte order.
+fn decode_null<'a>(
+    frame: &'a [u8],
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    stats.null += 1;
+    let Some((fam, rest)) = frame.split_first_chunk::<4>() else {
+        return Err(truncated("null", frame.len(), 4));
+    };
+    // AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS).
+    let family = |v: u32| match v {
+        2 => Some(false),
+        10 | 24 | 28 | 30 => Some(true),
+        _ => None,
+    };
+    let le = u32::from_le_bytes(*fam);
+    let be = u32::from_be_bytes(*fam);
+    match family(le).or_else(|| family(be)) {
+        Some(false) => decode_ipv4(rest, opts, stats),
+        Some(true) => decode_ipv6(rest, opts, stats),
+        None => Err(DecodeError::Unsupported {
+            what: "null address family",
+            value: le,
+        }),
+    }
+}
+
+/// Dispatches on an ethertype, peeling VLAN tags (802.1Q, 802.1ad, 0x9100), PPPoE session and
+/// MPLS headers on the way to IPv4/IPv6.
+fn decode_ethertype<'a>(
+    mut ethertype: u16,
+    mut data: &'a [u8],
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    let mut vlan = [0u16; 2];
+    let mut vlan_count = 0u8;
+    let mut tags = 0usize;
+    let mut pkt = loop {
+        match ethertype {
+            ETH_IPV4 => break decode_ipv4(data, opts, stats)?,
+            ETH_IPV6 => break decode_ipv6(data, opts, stats)?,
+            ETH_VLAN | ETH_QINQ | ETH_QINQ_OLD => {
+                if tags == 0 {
+                    stats.vlan += 1;
+                } else {
+                    stats.vlan_qinq += 1;
+                }
+                let Some((tag, rest)) = data.split_first_chunk::<4>() else {
+                    return Err(truncated("vlan", data.len(), 4));
+                };
+                if let Some(slot) = vlan.get_mut(tags) {
+                    *slot = be16(tag[0], tag[1]) & 0x0fff;
+                    vlan_count += 1;
+                }
+                tags += 1;
+                if tags > MAX_VLAN_TAGS {
+                    return Err(invalid("vlan", "too many tags"));
+                }
+                ethertype = be16(tag[2], tag[3]);
+                data = rest;
+            }
+            ETH_PPPOE_SESSION => {
+                stats.pppoe += 1;
+                // ver/type, code, session id, length; then the 2-byte PPP protocol.
+                let Some((hdr, rest)) = data.split_first_chunk::<8>() else {
+                    return Err(truncated("pppoe", data.len(), 8));
+                };
+                let ppp_len = usize::from(be16(hdr[4], hdr[5]));
+                if hdr[0] != 0x11 || hdr[1] != 0 {
+                    return Err(invalid("pppoe", "version/type/code"));
+                }
+                // The length covers the PPP protocol field and payload; cut any trailer.
+                let payload_len = ppp_len.checked_sub(2).ok_or(invalid("pppoe", "length"))?;
+                data = rest.get(..payload_len).unwrap_or(rest);
+                match be16(hdr[6], hdr[7]) {
+                    0x0021 => break decode_ipv4(data, opts, stats)?,
+                    0x0057 => break decode_ipv6(data, opts, stats)?,
+                    p => {
+                        return Err(DecodeError::Unsupported {
+                            what: "PPP protocol",
+                            value: u32::from(p),
+                        })
+                    }
+                }
+            }
+            ETH_MPLS_UC | ETH_MPLS_MC => {
+                stats.mpls += 1;
+                let mut labels = 0usize;
+                loop {
+                    let Some((lbl, rest)) = data.split_first_chunk::<4>() else {
+                        return Err(truncated("mpls", data.len(), 4));
+                    };
+                    data = rest;
+                    labels += 1;
+                    if labels > MAX_MPLS_LABELS {
+                        return Err(invalid("mpls", "too many labels"));
+                    }
+                    if lbl[2] & 0x01 != 0 {
+                        break; // bottom of stack
+                    }
+                }
+                break decode_ip_any(data, opts, stats)?;
+            }
+            other => {
+                return Err(DecodeError::Unsupported {
+                    what: "ethertype",
+                    value: u32::from(other),
+                })
+            }
+        }
+    };
+    pkt.vlan = vlan;
+    pkt.vlan_count = vlan_count;
+    Ok(pkt)
+}
+
+/// Where the upper-layer checksum's pseudo-header addresses are.
+#[derive(Clone, Copy)]
+enum Pseudo<'a> {
+    /// IPv4 src+dst (8 bytes).
+    V4(&'a [u8]),
+    /// IPv6 src+dst (32 bytes).
+    V6(&'a [u8]),
+}
+
+impl Pseudo<'_> {
+    #[inline]
+    fn sum(self, proto: u8, len: usize) -> u64 {
+        let len = u32::try_from(len).unwrap_or(u32::MAX);
+        match self {
+            Pseudo::V4(a) | Pseudo::V6(a) => crate::checksum::pseudo_header(a, proto, len),
+        }
+    }
+}
+
+fn decode_ipv4<'a>(
+    data: &'a [u8],
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    stats.ipv4 += 1;
+    let Some(h) = data.first_chunk::<20>() else {
+        return Err(truncated("ipv4", data.len(), 20));
+    };
+    let [vihl, tos, tl0, tl1, id0, id1, ff0, ff1, ttl, proto, _, _, s0, s1, s2, s3, d0, d1, d2, d3] = *h;
+    if vihl >> 4 != 4 {
+        return Err(invalid("ipv4", "version"));
+    }
+    let hl = usize::from(vihl & 0x0f) * 4;
+    if hl < 20 {
+        return Err(invalid("ipv4", "header length"));
+    }
+    let total = usize::from(be16(tl0, tl1));
+    if total < hl {
+        return Err(invalid("ipv4", "total length smaller than header length"));
+    }
+    // Cut the Ethernet padding / trailer: the datagram ends at its total length.
+    let Some(l3) = data.get(..total) else {
+        return Err(truncated("ipv4", data.len(), total));
+    };
+    let Some((header, body)) = l3.split_at_checked(hl) else {
+        return Err(truncated("ipv4", l3.len(), hl));
+    };
+    let checksum_ok = if opts.checksums {
+        let ok = crate::checksum::verify(header, 0);
+        if !ok {
+            stats.bad_checksum += 1;
+        }
+        ok
+    } else {
+        true
+    };
+    let id = be16(id0, id1);
+    let ip = IpHeader {
+        src: IpAddr::V4(Ipv4Addr::new(s0, s1, s2, s3)),
+        dst: IpAddr::V4(Ipv4Addr::new(d0, d1, d2, d3)),
+        proto,
+        ttl,
+        tos,
+        id: u32::from(id),
+        header_len: hl as u16,
+        total_len: total as u16,
+        checksum_ok,
+    };
+    let flags_frag = be16(ff0, ff1);
+    let more = flags_frag & 0x2000 != 0;
+    let offset = u32::from(flags_frag & 0x1fff) * 8;
+    if more || offset != 0 {
+        stats.fragments += 1;
+        let l4 = if offset == 0 {
+            peek_l4(proto, body, false)
+        } else {
+            L4::Other
+        };
+        return Ok(Packet {
+            vlan: [0; 2],
+            vlan_count: 0,
+            ip,
+            frag: Some(FragInfo {
+                offset,
+                more,
+                id: u32::from(id),
+            }),
+            l4,
+            l3,
+            payload: body,
+        });
+    }
+    let addrs = header.get(12..20).unwrap_or_default();
+    let (l4, payload) = decode_l4(proto, body, Pseudo::V4(addrs), opts, stats)?;
+    Ok(Packet {
+        vlan: [0; 2],
+        vlan_count: 0,
+        ip,
+        frag: None,
+        l4,
+        l3,
+        payload,
+    })
+}
+
+fn decode_ipv6<'a>(
+    data: &'a [u8],
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    stats.ipv6 += 1;
+    let Some(h) = data.first_chunk::<40>() else {
+        return Err(truncated("ipv6", data.len(), 40));
+    };
+    if h[0] >> 4 != 6 {
+        return Err(invalid("ipv6", "version"));
+    }
+    let total = 40 + usize::from(be16(h[4], h[5]));
+    let Some(l3) = data.get(..total) else {
+        return Err(truncated("ipv6", data.len(), total));
+    };
+    let mut src = [0u8; 16];
+    src.copy_from_slice(&h[8..24]);
+    let mut dst = [0u8; 16];
+    dst.copy_from_slice(&h[24..40]);
+    let mut ip = IpHeader {
+        src: IpAddr::V6(Ipv6Addr::from(src)),
+        dst: IpAddr::V6(Ipv6Addr::from(dst)),
+        proto: h[6],
+        ttl: h[7],
+        tos: (h[0] << 4) | (h[1] >> 4),
+        id: 0,
+        header_len: 40,
+        total_len: u16::try_from(total).unwrap_or(u16::MAX),
+        checksum_ok: true,
+    };
+    let walk = walk_ipv6_ext(h[6], l3, 40)?;
+    ip.proto = walk.next_header;
+    ip.header_len = u16::try_from(walk.offset).unwrap_or(u16::MAX);
+    ip.id = walk.frag_id;
+    let body = l3.get(walk.offset..).unwrap_or_default();
+    if let Some(frag) = walk.frag {
+        stats.fragments += 1;
+        let l4 = if frag.offset == 0 {
+            // Best effort: skip any extension headers in the first fragment's payload.
+            match walk_ipv6_ext(walk.next_header, body, 0) {
+                Ok(w) if w.frag.is_none() => {
+                    peek_l4(w.next_header, body.get(w.offset..).unwrap_or_default(), true)
+                }
+                _ => L4::Other,
+            }
+        } else {
+            L4::Other
+        };
+        return Ok(Packet {
+            vlan: [0; 2],
+            vlan_count: 0,
+            ip,
+            frag: Some(frag),
+            l4,
+            l3,
+            payload: body,
+        });
+    }
+    let addrs = l3.get(8..40).unwrap_or_default();
+    let (l4, payload) = decode_l4(walk.next_header, body, Pseudo::V6(addrs), opts, stats)?;
+    Ok(Packet {
+        vlan: [0; 2],
+        vlan_count: 0,
+        ip,
+        frag: None,
+        l4,
+        l3,
+        payload,
+    })
+}
+
+/// The result of walking an IPv6 extension header chain.
+struct Ipv6Walk {
+    /// The protocol after the chain (for a fragment: the fragment header's next header).
+    next_header: u8,
+    /// Offset of that protocol's header (for a fragment: of the fragment data).
+    offset: usize,
+    /// Set when a fragment header with a non-zero offset or the M flag was found (the walk stops
+    /// there: the rest is fragment data).
+    frag: Option<FragInfo>,
+    /// The fragment header's identification (also for an atomic fragment), else 0.
+    frag_id: u32,
+}
+
+/// Walks hop-by-hop, routing, destination options, fragment and AH headers from `off` in `buf`.
+fn walk_ipv6_ext(mut nh: u8, buf: &[u8], mut off: usize) -> Result<Ipv6Walk, DecodeError> {
+    let mut frag_id = 0u32;
+    for _ in 0..=MAX_IPV6_EXT_HEADERS {
+        let len = match nh {
+            IPV6_HOPOPTS | IPV6_ROUTING | IPV6_DSTOPTS | IPV6_AH => {
+                let Some(&[next, hlen]) = buf.get(off..).and_then(|b| b.first_chunk::<2>()) else {
+                    return Err(truncated(
+                        "ipv6 extension header",
+                        buf.len().saturating_sub(off),
+                        2,
+                    ));
+                };
+                let len = if nh == IPV6_AH {
+                    (usize::from(hlen) + 2) * 4
+                } else {
+                    (usize::from(hlen) + 1) * 8
+                };
+                if buf.len().saturating_sub(off) < len {
+                    return Err(truncated(
+                        "ipv6 extension header",
+                        buf.len().saturating_sub(off),
+                        len,
+                    ));
+                }
+                nh = next;
+                len
+            }
+            IPV6_FRAGMENT => {
+                let Some(fh) = buf.get(off..).and_then(|b| b.first_chunk::<8>()) else {
+                    return Err(truncated(
+                        "ipv6 fragment header",
+                        buf.len().saturating_sub(off),
+                        8,
+                    ));
+                };
+                let fo = be16(fh[2], fh[3]);
+                let offset = u32::from(fo & 0xfff8);
+                let more = fo & 1 != 0;
+                frag_id = u32::from_be_bytes([fh[4], fh[5], fh[6], fh[7]]);
+                nh = fh[0];
+                off += 8;
+                if offset != 0 || more {
+                    let frag = Some(FragInfo {
+                        offset,
+                        more,
+                        id: frag_id,
+                    });
+                    return Ok(Ipv6Walk {
+                        next_header: nh,
+                        offset: off,
+                        frag,
+                        frag_id,
+                    });
+                }
+                // An atomic fragment (offset 0, no M flag) is processed as a whole packet.
+                continue;
+            }
+            _ => {
+                return Ok(Ipv6Walk {
+                    next_header: nh,
+                    offset: off,
+                    frag: None,
+                    frag_id,
+                })
+            }
+        };
+        off += len;
+    }
+    Err(invalid("ipv6", "too many extension headers"))
+}
+
+/// Decodes the transport header of a complete (non-fragment) datagram's payload.
+#[inline]
+fn decode_l4<'a>(
+    proto: u8,
+    body: &'a [u8],
+    pseudo: Pseudo<'_>,
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<(L4, &'a [u8]), DecodeError> {
+    let is_v6 = matches!(pseudo, Pseudo::V6(_));
+    match proto {
+        ipproto::TCP => {
+            stats.tcp += 1;
+            let (mut t, payload, anomaly) = parse_tcp(body)?;
+            if anomaly {
+                stats.invalid += 1;
+            }
+            if opts.checksums {
+                t.checksum_ok = crate::checksum::verify(body, pseudo.sum(ipproto::TCP, body.len()));
+                if !t.checksum_ok {
+                    stats.bad_checksum += 1;
+                }
+            }
+            Ok((L4::Tcp(t), payload))
+        }
+        ipproto::UDP => {
+            stats.udp += 1;
+            let (mut u, payload) = parse_udp(body)?;
+            if opts.checksums {
+                let dgram = body.get(..usize::from(u.length)).unwrap_or(body);
+                let zero = dgram.get(6..8) == Some(&[0, 0][..]);
+                u.checksum_ok =
+                    (zero && !is_v6) || crate::checksum::verify(dgram, pseudo.sum(ipproto::UDP, dgram.len()));
+                if !u.checksum_ok {
+                    stats.bad_checksum += 1;
+                }
+            }
+            Ok((L4::Udp(u), payload))
+        }
+        ipproto::ICMP if !is_v6 => {
+            stats.icmpv4 += 1;
+            let (mut i, payload) = parse_icmp(body, "icmpv4", false)?;
+            if opts.checksums {
+                i.checksum_ok = crate::checksum::verify(body, 0);
+                if !i.checksum_ok {
+                    stats.bad_checksum += 1;
+                }
+            }
+            Ok((L4::Icmp4(i), payload))
+        }
+        ipproto::ICMPV6 if is_v6 => {
+            stats.icmpv6 += 1;
+            let (mut i, payload) = parse_icmp(body, "icmpv6", true)?;
+            if opts.checksums {
+                i.checksum_ok = crate::checksum::verify(body, pseudo.sum(ipproto::ICMPV6, body.len()));
+                if !i.checksum_ok {
+                    stats.bad_checksum += 1;
+                }
+            }
+            Ok((L4::Icmp6(i), payload))
+        }
+        _ => Ok((L4::Other, body)),
+    }
+}
+
+/// Reads the transport header at the start of a first fragment, for information only: no
+/// checksum (it covers the whole datagram), no counters, and `L4::Other` when it does not fit.
+fn peek_l4(proto: u8, body: &[u8], is_v6: bool) -> L4 {
+    match proto {
+        ipproto::TCP => parse_tcp(body).map_or(L4::Other, |(t, _, _)| L4::Tcp(t)),
+        ipproto::UDP => match body.first_chunk::<8>() {
+            Some(h) => L4::Udp(UdpHeader {
+                src_port: be16(h[0], h[1]),
+                dst_port: be16(h[2], h[3]),
+                length: be16(h[4], h[5]),
+                checksum_ok: true,
+            }),
+            None => L4::Other,
+        },
+        ipproto::ICMP if !is_v6 => parse_icmp(body, "icmpv4", false).map_or(L4::Other, |(i, _)| L4::Icmp4(i)),
+        ipproto::ICMPV6 if is_v6 => parse_icmp(body, "icmpv6", true).map_or(L4::Other, |(i, _)| L4::Icmp6(i)),
+        _ => L4::Other,
+    }
+}
+
+/// Parses a TCP header (checksum not verified: `checksum_ok` is true). The third value tells
+/// whether the options carried an anomaly Suricata counts as invalid (bad option length).
+fn parse_tcp(seg: &[u8]) -> Result<(TcpHeader, &[u8], bool), DecodeError> {
+    let Some(h) = seg.first_chunk::<20>() else {
+        return Err(truncated("tcp", seg.len(), 20));
+    };
+    let [sp0, sp1, dp0, dp1, s0, s1, s2, s3, a0, a1, a2, a3, off, flags, w0, w1, _, _, u0, u1] = *h;
+    let hl = usize::from(off >> 4) * 4;
+    if hl < 20 {
+        return Err(invalid("tcp", "header length"));
+    }
+    let Some((hdr, payload)) = seg.split_at_checked(hl) else {
+        return Err(truncated("tcp", seg.len(), hl));
+    };
+    let (options, anomaly) = parse_tcp_options(hdr.get(20..).unwrap_or_default());
+    let t = TcpHeader {
+        src_port: be16(sp0, sp1),
+        dst_port: be16(dp0, dp1),
+        seq: u32::from_be_bytes([s0, s1, s2, s3]),
+        ack: u32::from_be_bytes([a0, a1, a2, a3]),
+        flags,
+        window: be16(w0, w1),
+        urgent: be16(u0, u1),
+        header_len: hl as u8,
+        options,
+        checksum_ok: true,
+    };
+    Ok((t, payload, anomaly))
+}
+
+/// Parses TCP options the way Suricata does: an option of a known kind with the wrong length is
+/// ignored; a length that is < 2 or runs past the header stops parsing and is an anomaly, as is
+/// an MD5 (19) option not 18 bytes long or an AO (29) option shorter than 4. Window
+/// scale values above 14 read as 0 (Suricata's rule).
+fn parse_tcp_options(mut o: &[u8]) -> (TcpOptions, bool) {
+    let mut r = TcpOptions::default();
+    let mut anomaly = false;
+    while let Some((&kind, rest)) = o.split_first() {
+        match kind {
+            0 => break,
+            1 => {
+                o = rest;
+                continue;
+            }
+            _ => {}
+        }
+        let Some(&olen) = rest.first() else { break };
+        let len = usize::from(olen);
+        let (Some(opt), true) = (o.get(..len), len >= 2) else {
+            return (r, true);
+        };
+        let body = opt.get(2..).unwrap_or_default();
+        match kind {
+            2 => {
+                if let (Some(&[a, b]), None) = (body.first_chunk::<2>(), r.mss) {
+                    if len == 4 {
+                        r.mss = Some(be16(a, b));
+                    }
+                }
+            }
+            3 => {
+                if let (3, Some(&ws), None) = (len, body.first(), r.wscale) {
+                    r.wscale = Some(if ws <= 14 { ws } else { 0 });
+                }
+            }
+            4 => r.sack_permitted |= len == 2,
+            5 => r.sack |= (10..=34).contains(&len) && (len - 2) % 8 == 0,
+            8 => {
+                if let (10, Some(ts), None) = (len, body.first_chunk::<8>(), r.timestamp) {
+                    let val = u32::from_be_bytes([ts[0], ts[1], ts[2], ts[3]]);
+                    let ecr = u32::from_be_bytes([ts[4], ts[5], ts[6], ts[7]]);
+                    r.timestamp = Some((val, ecr));
+                }
+            }
+            34 => r.tfo |= len == 2 || ((4..=18).contains(&len) && len % 2 == 0),
+            253 | 254 => r.tfo |= (len == 4 || len == 12) && body.first_chunk::<2>() == Some(&[0xf9, 0x89]),
+            19 => anomaly |= len != 18,
+            29 => anomaly |= len < 4,
+            _ => {}
+        }
+        o = o.get(len..).unwrap_or_default();
+    }
+    (r, anomaly)
+}
+
+fn parse_udp(body: &[u8]) -> Result<(UdpHeader, &[u8]), DecodeError> {
+    let Some(h) = body.first_chunk::<8>() else {
+        return Err(truncated("udp", body.len(), 8));
+    };
+    let length = be16(h[4], h[5]);
+    let ulen = usize::from(length);
+    if ulen < 8 {
+        return Err(invalid("udp", "length"));
+    }
+    let Some(payload) = body.get(8..ulen) else {
+        return Err(truncated("udp", body.len(), ulen));
+    };
+    let u = UdpHeader {
+        src_port: be16(h[0], h[1]),
+        dst_port: be16(h[2], h[3]),
+        length,
+        checksum_ok: true,
+    };
+    Ok((u, payload))
+}
+
+/// ICMPv4 / ICMPv6: type, code, checksum, then (for query messages) identifier and sequence.
+fn parse_icmp<'a>(
+    body: &'a [u8],
+    layer: &'static str,
+    v6: bool,
+) -> Result<(IcmpHeader, &'a [u8]), DecodeError> {
+    let Some((h, payload)) = body.split_first_chunk::<8>() else {
+        return Err(truncated(layer, body.len(), 8));
+    };
+    let icmp_type = h[0];
+    // Messages whose bytes 4..8 are identifier and sequence (what `icmp_id`/`icmp_seq` read):
+    // v4 echo, timestamp, information and address mask; v6 echo.
+    let query = if v6 {
+        matches!(icmp_type, 128 | 129)
+    } else {
+        matches!(icmp_type, 0 | 8 | 13..=18)
+    };
+    let (id, seq) = if query {
+        (be16(h[4], h[5]), be16(h[6], h[7]))
+    } else {
+        (0, 0)
+    };
+    Ok((
+        IcmpHeader {
+            icmp_type,
+            code: h[1],
+            id,
+            seq,
+            checksum_ok: true,
+        },
+        payload,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::*;
+    use crate::LinkType;
+
+    const A: [u8; 4] = [192, 168, 77, 10];
+    const B: [u8; 4] = [198, 51, 100, 10];
+
+    fn syn_frame() -> Vec<u8> {
+        // MSS 1460, SACK-permitted, timestamps (1, 0), NOP, window scale 7.
+        let opts = [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
+        let mut t = tcp(40000, 80, 1000, 0, tcpflags::SYN, &opts, &[]);
+        fix_l4_checksum(&mut t, 16, &addrs4(A, B), ipproto::TCP);
+        eth(0x0800, &ipv4(ipproto::TCP, A, B, &t))
+    }
+
+    fn dec(link: LinkType, f: &[u8]) -> (Result<Packet<'_>, DecodeError>, DecodeStats) {
+        let mut st = DecodeStats::default();
+        let r = decode(link, f, &DecodeOptions::default(), &mut st);
+        (r, st)
+    }
+
+    #[test]
+    fn ethernet_ipv4_tcp_syn_with_options() {
+        let f = syn_frame();
+        let (r, st) = dec(LinkType::Ethernet, &f);
+        let p = r.unwrap();
+        assert_eq!(p.ip.src, IpAddr::from(A));
+        assert_eq!(p.ip.dst, IpAddr::from(B));
+        assert_eq!((p.ip.proto, p.ip.ttl, p.ip.tos, p.ip.id), (6, 64, 0x10, 0x1234));
+        assert_eq!((p.ip.header_len, p.ip.total_len), (20, 60));
+        assert!(p.ip.checksum_ok);
+        assert_eq!(p.frag, None);
+        assert_eq!(p.vlan_count, 0);
+        let t = *p.tcp().unwrap();
+        assert_eq!((t.src_port, t.dst_port, t.seq, t.ack), (40000, 80, 1000, 0));
+        assert_eq!(
+            (t.flags, t.window, t.urgent, t.header_len),
+            (tcpflags::SYN, 65535, 0, 40)
+        );
+        assert_eq!(
+            t.options,
+            TcpOptions {
+                mss: Some(1460),
+                wscale: Some(7),
+                sack_permitted: true,
+                sack: false,
+                timestamp: Some((1, 0)),
+                tfo: false
+            }
+        );
+        assert!(t.checksum_ok);
+        assert_eq!((p.src_port(), p.dst_port()), (40000, 80));
+        assert_eq!(p.l3.len(), 60);
+        assert!(p.payload.is_empty());
+        let want = DecodeStats {
+            pkts: 1,
+            bytes: 74,
+            ethernet: 1,
+            ipv4: 1,
+            tcp: 1,
+            ..DecodeStats::default()
+        };
+        assert_eq!(st, want);
+    }
+
+    #[test]
+    fn bad_checksums_are_flagged_and_counted_only_when_enabled() {
+        let mut f = syn_frame();
+        f[14 + 20 + 16] ^= 0xff; // TCP checksum
+        f[14 + 10] ^= 0x01; // IPv4 header checksum
+        let (r, st) = dec(LinkType::Ethernet, &f);
+        let p = r.unwrap();
+        assert!(!p.ip.checksum_ok);
+        assert!(!p.tcp().unwrap().checksum_ok);
+        assert_eq!(st.bad_checksum, 2);
+        let mut st = DecodeStats::default();
+        let p = decode(
+            LinkType::Ethernet,
+            &f,
+            &DecodeOptions { checksums: false },
+            &mut st,
+        )
+        .unwrap();
+        assert!(p.ip.checksum_ok && p.tcp().unwrap().checksum_ok);
+        assert_eq!(st.bad_checksum, 0);
+    }
+
+    #[test]
+    fn ethernet_padding_is_cut_and_udp_payload_trimmed() {
+        let mut u = udp(5353, 53, b"0123456789");
+        fix_l4_checksum(&mut u, 6, &addrs4(A, B), ipproto::UDP);
+        let mut f = eth(0x0800, &ipv4(ipproto::UDP, A, B, &u));
+        f.resize(60, 0xee); // minimum Ethernet frame with padding
+        let (r, st) = dec(LinkType::Ethernet, &f);
+        let p = r.unwrap();
+        assert_eq!(p.l3.len(), 38);
+        assert_eq!(p.payload, b"0123456789");
+        match p.l4 {
+            L4::Udp(u) => assert_eq!(
+                (u.src_port, u.dst_port, u.length, u.checksum_ok),
+                (5353, 53, 18, true)
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!((st.udp, st.bad_checksum), (1, 0));
+    }
+
+    #[test]
+    fn udp_zero_checksum_means_none_over_ipv4_only() {
+        let u = udp(1, 2, b"x");
+        let f = ipv4(ipproto::UDP, A, B, &u);
+        let (r, st) = dec(LinkType::Raw, &f);
+        assert!(matches!(
+            r.unwrap().l4,
+            L4::Udp(UdpHeader {
+                checksum_ok: true,
+                ..
+            })
+        ));
+        assert_eq!((st.raw, st.bad_checksum), (1, 0));
+        let f6 = ipv6(ipproto::UDP, v6(1), v6(2), &[], &u);
+        let (r, st) = dec(LinkType::Raw, &f6);
+        assert!(matches!(
+            r.unwrap().l4,
+            L4::Udp(UdpHeader {
+                checksum_ok: false,
+                ..
+            })
+        ));
+        assert_eq!(st.bad_checksum, 1);
+    }
+
+    #[test]
+    fn vlan_qinq_and_extra_tags() {
+        let ip = ipv4(253, A, B, b"data");
+        // 802.1ad outer 100, 802.1Q inner 200, then 0x9100 tag 300 (tolerated, not recorded).
+        let mut tags = vec![
+            0x00, 100, 0x81, 0x00, 0x00, 200, 0x91, 0x00, 0x01, 0x2c, 0x08, 0x00,
+        ];
+        tags.extend_from_slice(&ip);
+        let f = eth(0x88a8, &tags);
+        let (r, st) = dec(LinkType::Ethernet, &f);
+        let p = r.unwrap();
+        assert_eq!((p.vlan, p.vlan_count), ([100, 200], 2));
+        assert_eq!((st.vlan, st.vlan_qinq), (1, 2));
+        assert_eq!(p.l4, L4::Other);
+        assert_eq!(p.payload, b"data");
+        // Priority bits are masked off the VLAN id.
+        let mut one = vec![0xe0, 0x05, 0x08, 0x00];
+        one.extend_from_slice(&ip);
+        let fr = eth(0x8100, &one);
+        let (r, _) = dec(LinkType::Ethernet, &fr);
+        assert_eq!(r.unwrap().vlan, [5, 0]);
+        // Nine tags are too many.
+        let mut many = Vec::new();
+        for _ in 0..9 {
+            many.extend_from_slice(&[0, 1, 0x81, 0]);
+        }
+        many.extend_from_slice(&ip);
+        let fr = eth(0x8100, &many);
+        let (r, st) = dec(LinkType::Ethernet, &fr);
+        assert_eq!(
+            r.unwrap_err(),
+            DecodeError::Invalid {
+                layer: "vlan",
+                what: "too many tags"
+            }
+        );
+        assert_eq!(st.invalid, 1);
+    }
+
+    #[test]
+    fn sll_sll2_null_raw_links() {
+        let ip4 = ipv4(253, A, B, b"z");
+        let ip6 = ipv6(59, v6(1), v6(2), &[], b"");
+        let mut sll = vec![0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x08, 0x00];
+        sll.extend_from_slice(&ip4);
+        let (r, st) = dec(LinkType::LinuxSll, &sll);
+        assert_eq!(r.unwrap().ip.src, IpAddr::from(A));
+        assert_eq!(st.sll, 1);
+        let mut sll2 = vec![0x86, 0xdd, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0];
+        sll2.extend_from_slice(&ip6);
+        let (r, _) = dec(LinkType::LinuxSll2, &sll2);
+        let p = r.unwrap();
+        assert_eq!((p.ip.dst, p.ip.proto, p.l4), (IpAddr::from(v6(2)), 59, L4::Other));
+        for fam in [[2u8, 0, 0, 0], [0, 0, 0, 2]] {
+            let mut n = fam.to_vec();
+            n.extend_from_slice(&ip4);
+            assert!(dec(LinkType::Null, &n).0.unwrap().ip.src.is_ipv4());
+        }
+        for af in [10u8, 24, 28, 30] {
+            for fam in [[af, 0, 0, 0], [0, 0, 0, af]] {
+                let mut n = fam.to_vec();
+                n.extend_from_slice(&ip6);
+                assert!(dec(LinkType::Null, &n).0.unwrap().ip.src.is_ipv6());
+            }
+        }
+        let mut n = vec![7, 0, 0, 0];
+        n.extend_from_slice(&ip4);
+        let (r, st) = dec(LinkType::Null, &n);
+        assert_eq!(
+            r.unwrap_err(),
+            DecodeError::Unsupported {
+                what: "null address family",
+                value: 7
+            }
+        );
+        assert_eq!((st.unsupported, st.invalid), (1, 0));
+        assert!(dec(LinkType::Raw, &ip6).0.unwrap().ip.src.is_ipv6());
+        assert!(dec(LinkType::Ipv4, &ip4).0.is_ok());
+        assert_eq!(
+            dec(LinkType::Ipv4, &ip6).0.unwrap_err(),
+            DecodeError::Invalid {
+                layer: "ipv4",
+                what: "version"
+            }
+        );
+        assert!(dec(LinkType::Ipv6, &ip6).0.is_ok());
+    }
+
+    #[test]
+    fn pppoe_and_mpls() {
+        let ip4 = ipv4(253, A, B, b"z");
+        let mut pppoe = vec![0x11, 0x00, 0x12, 0x34];
+        pppoe.extend_from_slice(&((ip4.len() + 2) as u16).to_be_bytes());
+        pppoe.extend_from_slice(&[0x00, 0x21]);
+        pppoe.extend_from_slice(&ip4);
+        let fr = eth(0x8864, &pppoe);
+        let (r, st) = dec(LinkType::Ethernet, &fr);
+        assert_eq!(r.unwrap().payload, b"z");
+        assert_eq!(st.pppoe, 1);
+        let mut mpls = vec![0x00, 0x01, 0x00, 0x40, 0x00, 0x02, 0x01, 0x40];
+        mpls.extend_from_slice(&ip4);
+        let fr = eth(0x8847, &mpls);
+        let (r, st) = dec(LinkType::Ethernet, &fr);
+        assert_eq!(r.unwrap().payload, b"z");
+        assert_eq!(st.mpls, 1);
+    }
+
+    #[test]
+    fn arp_is_unsupported() {
+        let fr = eth(0x0806, &[0; 28]);
+        let (r, st) = dec(LinkType::Ethernet, &fr);
+        assert_eq!(
+            r.unwrap_err(),
+            DecodeError::Unsupported {
+                what: "ethertype",
+                value: 0x806
+            }
+        );
+        assert_eq!((st.unsupported, st.invalid, st.ethernet), (1, 0, 1));
+    }
+
+    #[test]
+    fn ipv4_options_and_fragments() {
+        let mut u = udp(1000, 2000, &[7u8; 24]);
+        fix_l4_checksum(&mut u, 6, &addrs4(A, B), ipproto::UDP);
+        // Record-route style option padded to 8 bytes.
+        let f = ipv4_opts(ipproto::UDP, A, B, 7, 0, &[1, 1, 1, 0, 1, 1, 1, 0], &u);
+        let (r, _) = dec(LinkType::Raw, &f);
+        let p = r.unwrap();
+        assert_eq!(p.ip.header_len, 28);
+        assert_eq!(p.payload, &[7u8; 24]);
+        // First fragment: ports readable, payload is the fragment data, not counted as UDP.
+        let first = ipv4_opts(ipproto::UDP, A, B, 99, 0x2000, &[], &u[..16]);
+        let (r, st) = dec(LinkType::Raw, &first);
+        let p = r.unwrap();
+        assert_eq!(
+            p.frag,
+            Some(FragInfo {
+                offset: 0,
+                more: true,
+                id: 99
+            })
+        );
+        assert!(p.is_fragment());
+        assert_eq!((p.src_port(), p.dst_port()), (1000, 2000));
+        assert_eq!(p.payload, &u[..16]);
+        assert_eq!((st.fragments, st.udp), (1, 0));
+        // Second fragment: offset 16, no L4.
+        let second = ipv4_opts(ipproto::UDP, A, B, 99, 2, &[], &u[16..]);
+        let p = dec(LinkType::Raw, &second).0.unwrap();
+        assert_eq!(
+            p.frag,
+            Some(FragInfo {
+                offset: 16,
+                more: false,
+                id: 99
+            })
+        );
+        assert_eq!(p.l4, L4::Other);
+        assert_eq!(p.payload, &u[16..]);
+    }
+
+    #[test]
+    fn ipv6_extension_chain_and_fragment_header() {
+        let (s, d) = (v6(1), v6(2));
+        let mut u = udp(53, 40000, b"answer");
+        fix_l4_checksum(&mut u, 6, &addrs6(s, d), ipproto::UDP);
+        // Hop-by-hop (8 bytes) -> routing (8 bytes) -> destination options (16 bytes) -> UDP.
+        let mut ext = vec![43, 0, 1, 4, 0, 0, 0, 0];
+        ext.extend_from_slice(&[60, 0, 0, 0, 0, 0, 0, 0]);
+        ext.extend_from_slice(&[17, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let f = ipv6(0, s, d, &ext, &u);
+        let (r, st) = dec(LinkType::Raw, &f);
+        let p = r.unwrap();
+        assert_eq!((p.ip.proto, p.ip.header_len, p.ip.total_len), (17, 72, 86));
+        assert_eq!(p.payload, b"answer");
+        assert!(matches!(
+            p.l4,
+            L4::Udp(UdpHeader {
+                checksum_ok: true,
+                src_port: 53,
+                ..
+            })
+        ));
+        assert_eq!((st.ipv6, st.udp, st.bad_checksum), (1, 1, 0));
+        // Fragment header: offset 8 bytes, M set, id 0xdeadbeef.
+        let fh = [17, 0, 0x00, 0x09, 0xde, 0xad, 0xbe, 0xef];
+        let f = ipv6(44, s, d, &fh, b"12345678");
+        let p = dec(LinkType::Raw, &f).0.unwrap();
+        assert_eq!(
+            p.frag,
+            Some(FragInfo {
+                offset: 8,
+                more: true,
+                id: 0xdead_beef
+            })
+        );
+        assert_eq!((p.ip.proto, p.ip.header_len, p.ip.id), (17, 48, 0xdead_beef));
+        assert_eq!((p.l4, p.payload), (L4::Other, &b"12345678"[..]));
+        // Atomic fragment (offset 0, no M): decoded whole.
+        let fh = [17, 0, 0, 0, 0, 0, 0, 5];
+        let f = ipv6(44, s, d, &fh, &u);
+        let p = dec(LinkType::Raw, &f).0.unwrap();
+        assert_eq!((p.frag, p.ip.id, p.payload), (None, 5, &b"answer"[..]));
+        // AH: length field counts 4-byte words minus 2.
+        let ah = [17, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1];
+        let f = ipv6(51, s, d, &ah, &u);
+        assert_eq!(dec(LinkType::Raw, &f).0.unwrap().payload, b"answer");
+        // ESP ends the chain.
+        let f = ipv6(50, s, d, &[], b"encrypted");
+        let p = dec(LinkType::Raw, &f).0.unwrap();
+        assert_eq!((p.ip.proto, p.l4, p.payload), (50, L4::Other, &b"encrypted"[..]));
+    }
+
+    #[test]
+    fn icmp_v4_and_v6_echo() {
+        let mut m = vec![8, 0, 0, 0, 0x12, 0x34, 0x00, 0x07, b'p', b'i', b'n', b'g'];
+        fix_l4_checksum(&mut m, 2, &[], ipproto::ICMP);
+        let f = ipv4(ipproto::ICMP, A, B, &m);
+        let (r, st) = dec(LinkType::Raw, &f);
+        let p = r.unwrap();
+        assert_eq!(
+            p.l4,
+            L4::Icmp4(IcmpHeader {
+                icmp_type: 8,
+                code: 0,
+                id: 0x1234,
+                seq: 7,
+                checksum_ok: true
+            })
+        );
+        assert_eq!(p.payload, b"ping");
+        assert_eq!(st.icmpv4, 1);
+        // Destination unreachable: no id/seq.
+        let mut m = vec![3, 3, 0, 0, 0, 0, 0, 0];
+        fix_l4_checksum(&mut m, 2, &[], ipproto::ICMP);
+        let fr = ipv4(ipproto::ICMP, A, B, &m);
+        let p = dec(LinkType::Raw, &fr).0.unwrap();
+        assert!(matches!(
+            p.l4,
+            L4::Icmp4(IcmpHeader {
+                icmp_type: 3,
+                code: 3,
+                id: 0,
+                seq: 0,
+                checksum_ok: true
+            })
+        ));
+        let (s, d) = (v6(1), v6(2));
+        let mut m = vec![128, 0, 0, 0, 0, 9, 0, 1, b'x'];
+        fix_l4_checksum(&mut m, 2, &addrs6(s, d), ipproto::ICMPV6);
+        let fr = ipv6(58, s, d, &[], &m);
+        let (r, st) = dec(LinkType::Raw, &fr);
+        let p = r.unwrap();
+        assert_eq!(
+            p.l4,
+            L4::Icmp6(IcmpHeader {
+                icmp_type: 128,
+                code: 0,
+                id: 9,
+                seq: 1,
+                checksum_ok: true
+            })
+        );
+        assert_eq!((st.icmpv6, st.bad_checksum), (1, 0));
+        m[8] = b'y';
+        let fr = ipv6(58, s, d, &[], &m);
+        let (r, st) = dec(LinkType::Raw, &fr);
+        assert!(matches!(
+            r.unwrap().l4,
+            L4::Icmp6(IcmpHeader {
+                checksum_ok: false,
+                ..
+            })
+        ));
+        assert_eq!(st.bad_checksum, 1);
+    }
+
+    #[test]
+    fn tcp_options_edge_cases() {
+        // SACK with one block, TFO (kind 34, 8-byte cookie), experimental TFO, wscale 15 -> 0.
+        let (o, bad) = parse_tcp_options(&[5, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1, 3, 3, 15]);
+        assert!(!bad);
+        assert!(o.sack);
+        assert_eq!(o.wscale, Some(0));
+        let (o, _) = parse_tcp_options(&[34, 10, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert!(o.tfo);
+        let (o, _) = parse_tcp_options(&[254, 4, 0xf9, 0x89]);
+        assert!(o.tfo);
+        let (o, _) = parse_tcp_options(&[254, 4, 0xf9, 0x88]);
+        assert!(!o.tfo);
+        // MSS with a wrong length is ignored, parsing goes on.
+        let (o, bad) = parse_tcp_options(&[2, 3, 5, 4, 2, 0, 0]);
+        assert_eq!((o.mss, o.sack_permitted, bad), (None, true, false));
+        // Length 0 / running past the end: anomaly, options so far kept.
+        let (o, bad) = parse_tcp_options(&[2, 4, 0, 100, 8, 0]);
+        assert_eq!((o.mss, bad), (Some(100), true));
+        let (_, bad) = parse_tcp_options(&[8, 10, 0, 0]);
+        assert!(bad);
+        // MD5 with the wrong length is an anomaly; EOL stops parsing.
+        assert!(parse_tcp_options(&[19, 4, 0, 0]).1);
+        let (o, bad) = parse_tcp_options(&[0, 2, 4, 0, 0]);
+        assert_eq!((o.mss, bad), (None, false));
+        // A frame whose options are malformed still decodes, counted invalid.
+        let mut t = tcp(1, 2, 0, 0, tcpflags::ACK, &[2, 0, 0, 0], b"");
+        fix_l4_checksum(&mut t, 16, &addrs4(A, B), ipproto::TCP);
+        let fr = ipv4(ipproto::TCP, A, B, &t);
+        let (r, st) = dec(LinkType::Raw, &fr);
+        assert!(r.is_ok());
+        assert_eq!(st.invalid, 1);
+    }
+
+    #[test]
+    fn malformed_headers_are_errors() {
+        let ip = |b: &[u8]| dec(LinkType::Raw, b).0.unwrap_err();
+        let mut f = ipv4(253, A, B, b"abcd");
+        f[0] = 0x44; // IHL 4
+        assert_eq!(
+            ip(&f),
+            DecodeError::Invalid {
+                layer: "ipv4",
+                what: "header length"
+            }
+        );
+        let mut f = ipv4(253, A, B, b"abcd");
+        f[2..4].copy_from_slice(&16u16.to_be_bytes());
+        assert_eq!(
+            ip(&f),
+            DecodeError::Invalid {
+                layer: "ipv4",
+                what: "total length smaller than header length"
+            }
+        );
+        let mut f = ipv4(253, A, B, b"abcd");
+        f[2..4].copy_from_slice(&100u16.to_be_bytes());
+        assert_eq!(
+            ip(&f),
+            DecodeError::Truncated {
+                layer: "ipv4",
+                have: 24,
+                need: 100
+            }
+        );
+        let mut t = tcp(1, 2, 0, 0, 0, &[], b"");
+        t[12] = 0x40;
+        assert_eq!(
+            ip(&ipv4(6, A, B, &t)),
+            DecodeError::Invalid {
+                layer: "tcp",
+                what: "header length"
+            }
+        );
+        t[12] = 0x60;
+        assert_eq!(
+            ip(&ipv4(6, A, B, &t)),
+            DecodeError::Truncated {
+                layer: "tcp",
+                have: 20,
+                need: 24
+            }
+        );
+        let mut u = udp(1, 2, b"abc");
+        u[4..6].copy_from_slice(&7u16.to_be_bytes());
+        assert_eq!(
+            ip(&ipv4(17, A, B, &u)),
+            DecodeError::Invalid {
+                layer: "udp",
+                what: "length"
+            }
+        );
+        u[4..6].copy_from_slice(&12u16.to_be_bytes());
+        assert_eq!(
+            ip(&ipv4(17, A, B, &u)),
+            DecodeError::Truncated {
+                layer: "udp",
+                have: 11,
+                need: 12
+            }
+        );
+        assert_eq!(
+            ip(&ipv4(1, A, B, &[8, 0, 0])),
+            DecodeError::Truncated {
+                layer: "icmpv4",
+                have: 3,
+                need: 8
+            }
+        );
+        let f = ipv6(0, v6(1), v6(2), &[17, 1, 0, 0, 0, 0, 0, 0], b"");
+        assert_eq!(
+            ip(&f),
+            DecodeError::Truncated {
+                layer: "ipv6 extension header",
+                have: 8,
+                need: 16
+            }
+        );
+        let mut chain = Vec::new();
+        for _ in 0..20 {
+            chain.extend_from_slice(&[60, 0, 0, 0, 0, 0, 0, 0]);
+        }
+        assert_eq!(
+            ip(&ipv6(60, v6(1), v6(2), &chain, b"")),
+            DecodeError::Invalid {
+                layer: "ipv6",
+                what: "too many extension headers"
+            }
+        );
+        assert_eq!(
+            ip(&[]),
+            DecodeError::Truncated {
+                layer: "ip",
+                have: 0,
+                need: 1
+            }
+        );
+        assert_eq!(
+            ip(&[0x50]),
+            DecodeError::Unsupported {
+                what: "IP version",
+                value: 5
+            }
+        );
+    }
+
+    #[test]
+    fn every_truncation_of_valid_frames_is_an_error_not_a_panic() {
+        let mut frames = vec![(LinkType::Ethernet, syn_frame())];
+        let mut u = udp(1, 2, b"hello");
+        fix_l4_checksum(&mut u, 6, &addrs6(v6(1), v6(2)), 17);
+        let ext = [17, 0, 0, 0, 0, 0, 0, 0];
+        frames.push((LinkType::Ethernet, eth(0x86dd, &ipv6(60, v6(1), v6(2), &ext, &u))));
+        let mut vl = vec![0, 1, 0x08, 0x00];
+        vl.extend_from_slice(&ipv4(1, A, B, &[8, 0, 0xf7, 0xff, 0, 0, 0, 0]));
+        frames.push((LinkType::Ethernet, eth(0x8100, &vl)));
+        for (link, f) in frames {
+            assert!(dec(link, &f).0.is_ok());
+            for n in 0..f.len() {
+                let (r, st) = dec(link, &f[..n]);
+                assert!(r.is_err(), "{link:?} cut at {n}");
+                assert_eq!(st.invalid, 1);
+            }
+        }
+    }
+
+    #[test]
+    fn decode_ip_does_not_count_pkts() {
+        let f = ipv4(253, A, B, b"");
+        let mut st = DecodeStats::default();
+        decode_ip(&f, &DecodeOptions::default(), &mut st).unwrap();
+        assert_eq!((st.pkts, st.bytes, st.ipv4, st.raw), (0, 0, 1, 0));
+    }
 }

@@ -5,11 +5,15 @@
 //! capture buffer. Decoding never panics: a malformed frame is a [`DecodeError`] and an
 //! anomaly counted in [`DecodeStats`].
 
+pub mod checksum;
 mod decode;
 mod defrag;
 
 pub use decode::*;
-pub use defrag::{Defrag, DefragConfig, DefragStats};
+pub use defrag::{Defrag, DefragConfig, DefragStats, MAX_FRAGMENTS};
+
+#[cfg(test)]
+mod testutil;
 
 /// Packet time, microseconds since the Unix epoch (the resolution of EVE timestamps).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

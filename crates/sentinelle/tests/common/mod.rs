@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
 }
 
 pub fn testdata() -> PathBuf {
@@ -24,8 +27,14 @@ pub fn outdir(name: &str) -> PathBuf {
 
 /// Runs sentinelle with `args`; returns (exit code, stderr).
 pub fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sentinelle")).args(args).output().expect("spawn sentinelle");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_sentinelle"))
+        .args(args)
+        .output()
+        .expect("spawn sentinelle");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Reads an EVE log (`.gz` or plain) into JSON values, skipping unparsable lines.
@@ -33,10 +42,14 @@ pub fn read_eve(path: &Path) -> Vec<serde_json::Value> {
     let raw = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let text = if path.extension().is_some_and(|e| e == "gz") {
         let mut s = String::new();
-        flate2::read::GzDecoder::new(&raw[..]).read_to_string(&mut s).expect("gunzip");
+        flate2::read::GzDecoder::new(&raw[..])
+            .read_to_string(&mut s)
+            .expect("gunzip");
         s
     } else {
         String::from_utf8_lossy(&raw).into_owned()
     };
-    text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
 }
