@@ -599,7 +599,7 @@ mod tests {
     use super::*;
     use std::io::Cursor;
 
-    const SHARED: &str = "/work/shared";
+    const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
 
     type Frames = Vec<(Timestamp, LinkType, Vec<u8>, u32)>;
 

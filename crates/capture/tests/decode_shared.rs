@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use capture::{CaptureError, PcapFile};
 use wire::{decode, DecodeOptions, DecodeStats, Defrag, L4};
 
-const SHARED: &str = "/work/shared";
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
 
 fn all_captures() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(format!("{SHARED}/pcaps"))
