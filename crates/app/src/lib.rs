@@ -17,7 +17,7 @@ pub mod ssh;
 pub mod tls;
 
 mod layer;
-pub use layer::{AppConfig, AppLayer, AppStats, Expectations};
+pub use layer::{AppConfig, AppLayer, AppStats, Expectations, FtpTransfer, DETECT_BUF_CAP};
 
 use flow::Direction;
 use std::net::IpAddr;
@@ -134,6 +134,11 @@ pub trait Parser: Send {
     fn on_close(&mut self, cx: &mut Cx<'_>) {
         let _ = cx;
     }
+    /// Asked after each `on_data`: the protocol the flow switches to (STARTTLS, AUTH TLS,
+    /// HTTP/2 upgrade). The app layer then detects again from the next bytes; answer once.
+    fn upgrade(&mut self) -> Option<AppProto> {
+        None
+    }
 }
 
 /// An application-layer event: a record to log (and later, to inspect).
@@ -202,4 +207,58 @@ pub struct Anomaly {
     pub event: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<&'static str>,
+}
+
+#[cfg(test)]
+pub(crate) mod tests_util {
+    //! A parser test bench: a flow, expectations and the records produced.
+    use super::*;
+
+    pub struct Harness {
+        pub flow: FlowInfo,
+        pub expect: Expectations,
+        pub out: Vec<AppEvent>,
+        pub ts: Timestamp,
+    }
+
+    impl Harness {
+        pub fn new() -> Self {
+            Harness {
+                flow: FlowInfo {
+                    id: 42,
+                    client: "192.168.77.10".parse().unwrap(),
+                    server: "198.51.100.20".parse().unwrap(),
+                    client_port: 48700,
+                    server_port: 21,
+                    proto: 6,
+                },
+                expect: Expectations::default(),
+                out: Vec::new(),
+                ts: Timestamp(1_000_000),
+            }
+        }
+
+        pub fn feed(&mut self, p: &mut dyn Parser, dir: Direction, data: &[u8]) {
+            if data.is_empty() {
+                return;
+            }
+            let mut cx = Cx {
+                ts: self.ts,
+                flow: &self.flow,
+                out: &mut self.out,
+                expect: &mut self.expect,
+            };
+            p.on_data(dir, data, &mut cx);
+        }
+
+        pub fn close(&mut self, p: &mut dyn Parser) {
+            let mut cx = Cx {
+                ts: self.ts,
+                flow: &self.flow,
+                out: &mut self.out,
+                expect: &mut self.expect,
+            };
+            p.on_close(&mut cx);
+        }
+    }
 }

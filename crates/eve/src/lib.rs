@@ -50,6 +50,8 @@ pub struct Envelope<'a> {
     pub parent_id: Option<u64>,
     pub pcap_cnt: Option<u64>,
     pub event_type: &'a str,
+    /// VLAN ids of the flow, outermost first (written as `"vlan":[...]` when not empty).
+    pub vlan: &'a [u16],
     pub src: Option<(IpAddr, u16)>,
     pub dst: Option<(IpAddr, u16)>,
     /// IP protocol number; written as Suricata's name ("TCP", "UDP", "ICMP", "IPv6-ICMP", or the number).
@@ -68,6 +70,7 @@ impl<'a> Envelope<'a> {
             parent_id: None,
             pcap_cnt: None,
             event_type,
+            vlan: &[],
             src: None,
             dst: None,
             proto: None,
@@ -109,7 +112,12 @@ const FLUSH_AT: usize = 256 * 1024;
 
 impl LineBuf {
     pub fn new(sink: Arc<Sink>) -> Self {
-        LineBuf { buf: Vec::with_capacity(FLUSH_AT + 4096), sink, events: 0, error: None }
+        LineBuf {
+            buf: Vec::with_capacity(FLUSH_AT + 4096),
+            sink,
+            events: 0,
+            error: None,
+        }
     }
 
     /// Starts an event line with its envelope. Add sub-objects with [`Event::field`]; the line is
@@ -133,6 +141,16 @@ impl LineBuf {
         }
         b.extend_from_slice(b",\"event_type\":");
         push_str(b, env.event_type);
+        if !env.vlan.is_empty() {
+            b.extend_from_slice(b",\"vlan\":[");
+            for (i, v) in env.vlan.iter().enumerate() {
+                if i > 0 {
+                    b.push(b',');
+                }
+                push_u64(b, *v as u64);
+            }
+            b.push(b']');
+        }
         if let Some((ip, port)) = env.src {
             b.extend_from_slice(b",\"src_ip\":");
             push_ip(b, ip);
@@ -238,7 +256,9 @@ fn push_u64(b: &mut Vec<u8>, v: u64) {
 
 fn push_str(b: &mut Vec<u8>, s: &str) {
     // Keys and names we write are plain; anything else goes through serde_json's escaping.
-    if s.bytes().all(|c| c >= 0x20 && c != b'"' && c != b'\\' && c < 0x7f) {
+    if s.bytes()
+        .all(|c| c >= 0x20 && c != b'"' && c != b'\\' && c < 0x7f)
+    {
         b.push(b'"');
         b.extend_from_slice(s.as_bytes());
         b.push(b'"');
@@ -247,8 +267,38 @@ fn push_str(b: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Suricata writes IPv6 addresses in full, every group as four hex digits
+/// (`fe80:0000:0000:0000:9154:c66f:8d0e:33cb`), and IPv4 in dotted quads.
 fn push_ip(b: &mut Vec<u8>, ip: IpAddr) {
-    let _ = write!(b, "\"{ip}\"");
+    b.push(b'"');
+    push_ip_bare(b, ip);
+    b.push(b'"');
+}
+
+fn push_ip_bare(b: &mut Vec<u8>, ip: IpAddr) {
+    match ip {
+        IpAddr::V4(a) => {
+            let _ = write!(b, "{a}");
+        }
+        IpAddr::V6(a) => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            for (i, seg) in a.segments().iter().enumerate() {
+                if i > 0 {
+                    b.push(b':');
+                }
+                for shift in [12, 8, 4, 0] {
+                    b.push(HEX[((seg >> shift) & 0xf) as usize]);
+                }
+            }
+        }
+    }
+}
+
+/// An address as EVE writes it.
+pub fn ip_string(ip: IpAddr) -> String {
+    let mut v = Vec::with_capacity(39);
+    push_ip_bare(&mut v, ip);
+    String::from_utf8(v).unwrap_or_default()
 }
 
 /// Serializes a timestamp the way EVE does (`2026-11-25T07:18:11.786322+0000`).
@@ -275,6 +325,19 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn ipv6_is_written_in_full() {
+        assert_eq!(
+            ip_string("fe80::9154:c66f:8d0e:33cb".parse().unwrap()),
+            "fe80:0000:0000:0000:9154:c66f:8d0e:33cb"
+        );
+        assert_eq!(
+            ip_string("::ffff:5.6.7.8".parse().unwrap()),
+            "0000:0000:0000:0000:0000:ffff:0506:0708"
+        );
+        assert_eq!(ip_string("192.168.77.10".parse().unwrap()), "192.168.77.10");
     }
 
     #[test]

@@ -17,7 +17,10 @@ use std::process::ExitCode;
     version,
     about = "Sentinelle network intrusion detection and prevention system"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Read packets from a pcap/pcapng file, or from every file in a folder.
     #[arg(short = 'r')]
     pub read: Option<PathBuf>,
@@ -47,6 +50,13 @@ pub struct Cli {
     pub sig: Vec<PathBuf>,
 }
 
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Checks values for SQL injection, one per line (standard input without files); prints
+    /// `sqli<TAB>FINGERPRINT<TAB>INPUT` or `safe<TAB><TAB>INPUT` per line.
+    SqliCheck { files: Vec<PathBuf> },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match real_main(cli) {
@@ -58,7 +68,25 @@ fn main() -> ExitCode {
     }
 }
 
+fn sqli_check(files: &[PathBuf]) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if files.is_empty() {
+        sense::sqli_check(std::io::stdin().lock(), &mut out).context("standard input")?;
+    }
+    for f in files {
+        let file = std::fs::File::open(f).with_context(|| format!("opening {}", f.display()))?;
+        sense::sqli_check(std::io::BufReader::new(file), &mut out)
+            .with_context(|| f.display().to_string())?;
+    }
+    std::io::Write::flush(&mut out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn real_main(cli: Cli) -> Result<ExitCode> {
+    if let Some(Command::SqliCheck { files }) = &cli.command {
+        return sqli_check(files);
+    }
     let mut settings = config::Settings::default();
     if let Some(c) = &cli.config {
         settings.load_yaml(c)?;

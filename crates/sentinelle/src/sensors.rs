@@ -21,7 +21,6 @@ pub struct SenseConfig {
 #[derive(Debug, Default)]
 pub struct FlowSense {
     ssh: Option<SshAuth>,
-    ftp_user: Option<String>,
 }
 
 pub struct Sensors {
@@ -74,30 +73,18 @@ impl Sensors {
     }
 
     /// A finished app-layer record.
-    pub fn record(&mut self, info: &FlowInfo, st: &mut FlowSense, ev: &AppEvent) {
+    pub fn record(&mut self, info: &FlowInfo, ev: &AppEvent) {
         match &ev.record {
             Record::Ftp(f) => {
-                let Some(cmd) = f.command.as_deref() else { return };
-                if cmd.eq_ignore_ascii_case("USER") {
-                    st.ftp_user = f.command_data.clone();
-                    return;
-                }
-                if !cmd.eq_ignore_ascii_case("PASS") {
-                    return;
-                }
-                let outcome = match f.completion_code.last().map(|s| s.as_str()) {
-                    Some("230") => Outcome::Success,
-                    Some("530") => Outcome::Failure,
-                    _ => return,
-                };
+                let Some(login) = f.login else { return };
                 let a = Attempt {
                     ts: ev.ts,
                     src: info.client,
                     dst: info.server,
                     dport: info.server_port,
                     service: Service::Ftp,
-                    user: st.ftp_user.as_deref(),
-                    outcome,
+                    user: f.user.as_deref(),
+                    outcome: if login { Outcome::Success } else { Outcome::Failure },
                     flow_id: info.id,
                 };
                 self.brute.attempt(&a, &mut self.findings);
@@ -146,8 +133,8 @@ impl Sensors {
 
 /// HTTP authentication outcome of a transaction that carried credentials or was refused them.
 fn http_auth_outcome(tx: &app::http::HttpTx) -> Option<Outcome> {
-    let status = tx.status_code()?;
-    let has_auth = tx.request_header(b"authorization").is_some();
+    let status = tx.status?;
+    let has_auth = tx.request_headers.get(b"authorization").is_some();
     match status {
         401 => Some(Outcome::Failure),
         403 if has_auth => Some(Outcome::Failure),
@@ -157,13 +144,8 @@ fn http_auth_outcome(tx: &app::http::HttpTx) -> Option<Outcome> {
 }
 
 fn sqli(ts: Timestamp, info: &FlowInfo, tx: &app::http::HttpTx, out: &mut Vec<Finding>) {
-    let headers: Vec<(&[u8], &[u8])> = tx.request_headers().collect();
-    let findings = sense::scan_request(
-        tx.uri_raw(),
-        &headers,
-        tx.request_body(),
-        tx.request_header(b"content-type"),
-    );
+    let headers: Vec<(&[u8], &[u8])> = tx.request_headers.iter().collect();
+    let findings = sense::scan_request(tx.uri_raw(), &headers, &tx.request_body, tx.content_type());
     let Some(first) = findings.first() else { return };
     let mut metadata = vec![
         ("detector", vec!["sqli".to_string()]),

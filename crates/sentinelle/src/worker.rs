@@ -135,7 +135,13 @@ impl Worker {
             _ => true,
         };
         {
-            let (flow, dir) = self.table.packet(pkt, ts, frame_len, &mut evicted);
+            let Some((flow, dir)) = self.table.packet(pkt, ts, frame_len, &mut evicted) else {
+                // An ICMP error quoting no flow we know.
+                self.sensors.packet(ts, pkt, true);
+                self.ended = evicted;
+                self.stats.alerts += self.sensors.write(&mut self.out);
+                return;
+            };
             let info = flow_info(flow);
             let new_flow = flow.pkts[0] + flow.pkts[1] == 1;
             self.sensors.packet(ts, pkt, new_flow);
@@ -145,6 +151,7 @@ impl Worker {
                 out: &mut self.events,
                 expect: &mut self.expect,
             };
+            let parent = flow.app.app.parent_id();
             let PerFlow { app, sense } = &mut flow.app;
             match &pkt.l4 {
                 L4::Tcp(t) if tcp_ok => {
@@ -164,10 +171,18 @@ impl Worker {
             }
             if !self.events.is_empty() {
                 for ev in &self.events {
-                    self.sensors.record(&info, sense, ev);
+                    self.sensors.record(&info, ev);
                 }
                 self.stats.app_events += self.events.len() as u64;
-                write_app_events(&mut self.out, &info, &mut self.events, Some(pcap_cnt));
+                let vlan = &flow.vlan[..usize::from(flow.vlan_count.min(2))];
+                write_app_events(
+                    &mut self.out,
+                    &info,
+                    vlan,
+                    parent,
+                    &mut self.events,
+                    Some(pcap_cnt),
+                );
             }
         }
         self.stats.alerts += self.sensors.write(&mut self.out);
@@ -228,10 +243,18 @@ impl Worker {
             app.on_close(&mut cx);
         }
         for ev in &self.events {
-            self.sensors.record(&info, &mut f.app.sense, ev);
+            self.sensors.record(&info, ev);
         }
         self.stats.app_events += self.events.len() as u64;
-        write_app_events(&mut self.out, &info, &mut self.events, None);
+        let vlan = &f.vlan[..usize::from(f.vlan_count.min(2))];
+        write_app_events(
+            &mut self.out,
+            &info,
+            vlan,
+            f.app.app.parent_id(),
+            &mut self.events,
+            None,
+        );
         write_flow(&mut self.out, &f, reason, now);
         self.stats.flows_logged += 1;
     }
@@ -252,12 +275,20 @@ fn has_ports(proto: u8) -> bool {
     matches!(proto, 6 | 17 | 132)
 }
 
-fn write_app_events(out: &mut LineBuf, info: &FlowInfo, events: &mut Vec<AppEvent>, pcap_cnt: Option<u64>) {
+fn write_app_events(
+    out: &mut LineBuf,
+    info: &FlowInfo,
+    vlan: &[u16],
+    parent_id: Option<u64>,
+    events: &mut Vec<AppEvent>,
+    pcap_cnt: Option<u64>,
+) {
     let client = Some((info.client, info.client_port));
     let server = Some((info.server, info.server_port));
     for ev in events.drain(..) {
         let mut env = Envelope::new(ev.ts, ev.record.event_type());
         env.flow_id = Some(info.id);
+        env.vlan = vlan;
         env.pcap_cnt = pcap_cnt;
         env.proto = Some(info.proto);
         env.ports = has_ports(info.proto);
@@ -268,12 +299,14 @@ fn write_app_events(out: &mut LineBuf, info: &FlowInfo, events: &mut Vec<AppEven
         };
         env.src = src;
         env.dst = dst;
-        if !matches!(ev.record, Record::FileInfo(_) | Record::Anomaly(_)) {
+        // Suricata's dns and tls events carry no top-level tx_id (dns has its own inside).
+        if !matches!(
+            ev.record,
+            Record::FileInfo(_) | Record::Anomaly(_) | Record::Dns(_) | Record::Tls(_)
+        ) {
             env.tx_id = ev.tx_id;
         }
-        if let Record::FtpData(d) = &ev.record {
-            env.parent_id = d.parent_id;
-        }
+        env.parent_id = parent_id;
         let mut e = out.begin(&env);
         match &ev.record {
             Record::FileInfo(fi) => {
@@ -319,6 +352,7 @@ struct FlowBody {
 fn write_flow(out: &mut LineBuf, f: &Flow<PerFlow>, reason: EndReason, now: Timestamp) {
     let mut env = Envelope::new(now.max(f.last), "flow");
     env.flow_id = Some(f.id);
+    env.vlan = &f.vlan[..usize::from(f.vlan_count.min(2))];
     env.proto = Some(f.proto);
     env.ports = has_ports(f.proto);
     env.src = Some((f.src, f.sport));

@@ -127,3 +127,39 @@ fn folder_input_reads_every_capture() {
         .iter()
         .any(|e| e["dest_port"] == 80 && e["event_type"] == "flow"));
 }
+
+#[test]
+fn sqli_check_reads_lines_from_files_and_stdin() {
+    let out = common::outdir("sqli-check");
+    let f = out.join("values.txt");
+    std::fs::write(&f, "1' OR '1'='1\nO'Brien\n").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sentinelle"))
+        .args(["sqli-check", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines[0].starts_with("sqli\t") && lines[0].ends_with("\t1' OR '1'='1"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1], "safe\t\tO'Brien");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sentinelle"))
+        .arg("sqli-check")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"id=5 UNION SELECT password FROM users--\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(String::from_utf8(o.stdout).unwrap().starts_with("sqli\t"));
+}

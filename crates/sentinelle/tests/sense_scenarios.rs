@@ -9,17 +9,31 @@ use serde_json::Value;
 fn sense_alerts(capture: &str) -> Vec<Value> {
     let pcap = common::testdata().join(format!("pcaps/{capture}.pcap"));
     let out = common::outdir(&format!("sense-{capture}"));
-    let (code, err) = common::run(&["-r", pcap.to_str().unwrap(), "-l", out.to_str().unwrap(), "--runmode", "single"]);
+    let (code, err) = common::run(&[
+        "-r",
+        pcap.to_str().unwrap(),
+        "-l",
+        out.to_str().unwrap(),
+        "--runmode",
+        "single",
+    ]);
     assert_eq!(code, 0, "{err}");
     common::read_eve(&out.join("eve.json"))
         .into_iter()
         .filter(|e| e["event_type"] == "alert")
-        .filter(|e| e["alert"]["signature_id"].as_u64().is_some_and(|s| (9_200_000..9_201_000).contains(&s)))
+        .filter(|e| {
+            e["alert"]["signature_id"]
+                .as_u64()
+                .is_some_and(|s| (9_200_000..9_201_000).contains(&s))
+        })
         .collect()
 }
 
 fn sids(alerts: &[Value]) -> Vec<u64> {
-    let mut v: Vec<u64> = alerts.iter().map(|a| a["alert"]["signature_id"].as_u64().unwrap()).collect();
+    let mut v: Vec<u64> = alerts
+        .iter()
+        .map(|a| a["alert"]["signature_id"].as_u64().unwrap())
+        .collect();
     v.sort_unstable();
     v
 }
@@ -102,7 +116,10 @@ fn sqlmap_injection() {
     assert_eq!(v["dest_ip"], "192.168.77.20");
     assert_eq!(v["dest_port"], 80);
     assert_eq!(meta(v, "parameter")[0], "id");
-    assert!(a.iter().all(|x| x["alert"]["signature_id"] == 9_200_001), "{a:#?}");
+    assert!(
+        a.iter().all(|x| x["alert"]["signature_id"] == 9_200_001),
+        "{a:#?}"
+    );
 }
 
 #[test]

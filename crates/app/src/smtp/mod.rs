@@ -1,4 +1,434 @@
-//! SMTP. (To be written.)
+//! SMTP: HELO/EHLO, MAIL FROM, RCPT TO, the DATA phase (skipped to the lone `.`), STARTTLS.
+//!
+//! Mirrors Suricata 7.0.10's `app-layer-smtp.c` transaction rules: a transaction starts with the
+//! first command after the previous one was logged (RSET and QUIT do not start one after a
+//! completed transaction that is still held); it completes at the end of the message (`.`),
+//! on the 250 reply to RSET, or on the 220 reply to STARTTLS, after which the flow switches to
+//! TLS. The client enters DATA mode on the server's 354 (or at once when the server announced
+//! PIPELINING). `helo` belongs to the session and is logged with every transaction.
+//!
+//! Inspection buffers: [`SmtpRecord::helo`], [`SmtpRecord::mail_from`], [`SmtpRecord::rcpt_to`].
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct SmtpRecord {}
+use crate::{AppEvent, AppProto, Cx, Parser, Record};
+use flow::Direction;
+use std::collections::VecDeque;
+
+/// Longest command or reply line kept (Suricata's `SMTP_LINE_BUFFER_LIMIT`); longer lines are
+/// cut and the rest of the line skipped.
+pub const MAX_LINE: usize = 4096;
+/// Recipients kept per transaction; more are counted in [`SmtpParser::rcpt_dropped`].
+pub const MAX_RCPT: usize = 256;
+/// Commands waiting for their reply.
+const MAX_PENDING: usize = 64;
+
+/// EVE `smtp` object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SmtpRecord {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub helo: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail_from: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rcpt_to: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    StartTls,
+    Data,
+    /// The end of a message (`.`), answered like a command.
+    DataEnd,
+    Rset,
+    Other,
+}
+
+#[derive(Debug, Default)]
+struct Tx {
+    id: u64,
+    mail_from: Option<String>,
+    rcpt_to: Vec<String>,
+    is_data: bool,
+    done: bool,
+}
+
+#[derive(Debug, Default)]
+struct Lines {
+    buf: Vec<u8>,
+    skipping: bool,
+}
+
+impl Lines {
+    fn feed(&mut self, mut data: &[u8], f: &mut dyn FnMut(&[u8])) {
+        while !data.is_empty() {
+            let nl = memchr::memchr(b'\n', data);
+            match nl {
+                Some(p) => {
+                    let part = &data[..p];
+                    data = &data[p + 1..];
+                    if self.skipping {
+                        self.skipping = false;
+                        continue;
+                    }
+                    if self.buf.is_empty() {
+                        f(part.strip_suffix(b"\r").unwrap_or(part));
+                    } else {
+                        let room = MAX_LINE.saturating_sub(self.buf.len());
+                        self.buf.extend_from_slice(&part[..part.len().min(room)]);
+                        let line = std::mem::take(&mut self.buf);
+                        f(line.strip_suffix(b"\r").unwrap_or(&line));
+                    }
+                }
+                None => {
+                    if self.skipping {
+                        return;
+                    }
+                    let room = MAX_LINE.saturating_sub(self.buf.len());
+                    self.buf.extend_from_slice(&data[..data.len().min(room)]);
+                    data = &[];
+                    if self.buf.len() >= MAX_LINE {
+                        let line = std::mem::take(&mut self.buf);
+                        f(&line);
+                        self.skipping = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Per-flow SMTP parser.
+#[derive(Debug, Default)]
+pub struct SmtpParser {
+    lines: [Lines; 2],
+    helo: Option<String>,
+    tx: Option<Tx>,
+    next_id: u64,
+    pending: VecDeque<Cmd>,
+    data_mode: bool,
+    pipelining: bool,
+    multiline: bool,
+    first_reply_seen: bool,
+    tls: bool,
+    upgrade_asked: bool,
+    /// Recipients beyond [`MAX_RCPT`].
+    pub rcpt_dropped: u64,
+    /// Anomalies (unmatched replies, invalid reply codes, too many pending commands).
+    pub events: u32,
+}
+
+fn starts_ci(line: &[u8], p: &[u8]) -> bool {
+    line.len() >= p.len() && line[..p.len()].eq_ignore_ascii_case(p)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Argument after a `MAIL FROM`/`RCPT TO` prefix: skip `:` and spaces, keep the rest.
+fn path_arg(rest: &[u8]) -> &[u8] {
+    let rest = rest.strip_prefix(b":").unwrap_or(rest);
+    let start = rest.iter().position(|&c| c != b' ').unwrap_or(rest.len());
+    let rest = &rest[start..];
+    let end = rest.iter().rposition(|&c| c != b' ').map(|p| p + 1).unwrap_or(0);
+    &rest[..end]
+}
+
+impl SmtpParser {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The session's HELO/EHLO argument.
+    pub fn helo(&self) -> Option<&str> {
+        self.helo.as_deref()
+    }
+
+    fn request(&mut self, line: &[u8]) {
+        let no_new = !self.data_mode && (starts_ci(line, b"rset") || starts_ci(line, b"quit"));
+        let need_new = match &self.tx {
+            None => true,
+            Some(t) => t.done && !no_new,
+        };
+        if need_new {
+            let id = self.next_id;
+            self.next_id += 1;
+            self.tx = Some(Tx {
+                id,
+                ..Default::default()
+            });
+        }
+        let Some(tx) = self.tx.as_mut() else { return };
+        if self.data_mode {
+            if line == b"." {
+                self.data_mode = false;
+                tx.done = true;
+                self.push_cmd(Cmd::DataEnd);
+            }
+            return;
+        }
+        let cmd = if starts_ci(line, b"starttls") {
+            Cmd::StartTls
+        } else if starts_ci(line, b"data") {
+            if tx.is_data {
+                self.events += 1;
+                return;
+            }
+            tx.is_data = true;
+            if self.pipelining {
+                self.data_mode = true;
+            }
+            Cmd::Data
+        } else if starts_ci(line, b"helo") || starts_ci(line, b"ehlo") {
+            let arg = line.get(4..).unwrap_or_default();
+            let start = arg.iter().position(|&c| c != b' ').unwrap_or(arg.len());
+            self.helo = Some(text(&arg[start..]));
+            Cmd::Other
+        } else if starts_ci(line, b"mail from") {
+            tx.mail_from = Some(text(path_arg(&line[9..])));
+            Cmd::Other
+        } else if starts_ci(line, b"rcpt to") {
+            if tx.rcpt_to.len() < MAX_RCPT {
+                tx.rcpt_to.push(text(path_arg(&line[7..])));
+            } else {
+                self.rcpt_dropped += 1;
+            }
+            Cmd::Other
+        } else if starts_ci(line, b"rset") {
+            Cmd::Rset
+        } else {
+            Cmd::Other
+        };
+        self.push_cmd(cmd);
+    }
+
+    fn push_cmd(&mut self, cmd: Cmd) {
+        if self.pending.len() >= MAX_PENDING {
+            self.pending.pop_front();
+            self.events += 1;
+        }
+        self.pending.push_back(cmd);
+    }
+
+    fn reply(&mut self, line: &[u8]) {
+        if line.len() < 3 || !line[..3].iter().all(u8::is_ascii_digit) {
+            self.events += 1;
+            return;
+        }
+        let code = &line[..3];
+        if line.len() >= 4 {
+            if self.multiline {
+                if line[3] != b'-' {
+                    self.multiline = false;
+                }
+            } else if line[3] == b'-' {
+                self.multiline = true;
+            }
+        } else {
+            self.multiline = false;
+        }
+        if !self.first_reply_seen && self.pending.is_empty() {
+            if !self.multiline {
+                self.first_reply_seen = true;
+            }
+            return;
+        }
+        let Some(&cmd) = self.pending.front() else {
+            return;
+        };
+        match cmd {
+            Cmd::StartTls if code == b"220" => {
+                self.data_mode = true;
+                self.tls = true;
+                if let Some(tx) = self.tx.as_mut() {
+                    tx.done = true;
+                }
+            }
+            Cmd::Data if code == b"354" => self.data_mode = true,
+            Cmd::Data => {
+                if self.pipelining {
+                    self.data_mode = false;
+                }
+                self.events += 1;
+            }
+            Cmd::Rset if code == b"250" && !self.multiline => {
+                if let Some(tx) = self.tx.as_mut() {
+                    tx.done = true;
+                }
+            }
+            _ => {}
+        }
+        if !self.multiline {
+            self.pending.pop_front();
+        } else if code == b"250" && line.len() == 14 && line[4..].eq_ignore_ascii_case(b"pipelining") {
+            self.pipelining = true;
+        }
+    }
+
+    fn emit(&mut self, cx: &mut Cx<'_>, all: bool) {
+        let ready = self.tx.as_ref().is_some_and(|t| t.done || all);
+        if !ready {
+            return;
+        }
+        if let Some(tx) = self.tx.take() {
+            let rec = SmtpRecord {
+                helo: self.helo.clone(),
+                mail_from: tx.mail_from,
+                rcpt_to: tx.rcpt_to,
+            };
+            cx.out.push(AppEvent {
+                ts: cx.ts,
+                dir: Direction::ToServer,
+                tx_id: Some(tx.id),
+                record: Record::Smtp(Box::new(rec)),
+            });
+        }
+    }
+}
+
+impl Parser for SmtpParser {
+    fn on_data(&mut self, dir: Direction, data: &[u8], cx: &mut Cx<'_>) {
+        if self.tls {
+            return;
+        }
+        let mut lines = std::mem::take(&mut self.lines[dir.index()]);
+        match dir {
+            Direction::ToServer => lines.feed(data, &mut |l| {
+                if !self.tls {
+                    self.request(l)
+                }
+            }),
+            Direction::ToClient => lines.feed(data, &mut |l| {
+                if !self.tls {
+                    self.reply(l)
+                }
+            }),
+        }
+        self.lines[dir.index()] = lines;
+        self.emit(cx, false);
+    }
+
+    fn on_gap(&mut self, dir: Direction, _len: u32, _cx: &mut Cx<'_>) {
+        self.lines[dir.index()] = Lines {
+            buf: Vec::new(),
+            skipping: true,
+        };
+    }
+
+    fn on_close(&mut self, cx: &mut Cx<'_>) {
+        self.emit(cx, true);
+    }
+
+    fn upgrade(&mut self) -> Option<AppProto> {
+        if self.tls && !self.upgrade_asked {
+            self.upgrade_asked = true;
+            return Some(AppProto::Tls);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests_util::Harness;
+
+    fn json(e: &AppEvent) -> String {
+        match &e.record {
+            Record::Smtp(r) => serde_json::to_string(&**r).unwrap(),
+            other => panic!("not smtp: {other:?}"),
+        }
+    }
+
+    const SERVER: &[&[u8]] = &[
+        b"220-mx ESMTP\r\n220 welcome\r\n",
+        b"250-mx Hello GP\r\n250-SIZE 52428800\r\n250 HELP\r\n",
+        b"250 OK\r\n",
+        b"250 Accepted\r\n",
+        b"354 Enter message\r\n",
+        b"250 OK id=1\r\n",
+        b"221 bye\r\n",
+    ];
+    const CLIENT: &[&[u8]] = &[
+        b"EHLO GP\r\n",
+        b"MAIL FROM: <a@b.in>\r\n",
+        b"RCPT TO: <c@d.in>\r\n",
+        b"DATA\r\n",
+        b"From: a\r\nTo: c\r\n\r\nMAIL FROM: <evil>\r\n..dot\r\n.\r\n",
+        b"QUIT\r\n",
+    ];
+
+    fn run(split: usize) -> Vec<String> {
+        let mut h = Harness::new();
+        let mut p = SmtpParser::new();
+        let feed = |h: &mut Harness, p: &mut SmtpParser, d: Direction, b: &[u8]| {
+            let cut = split.min(b.len());
+            h.feed(p, d, &b[..cut]);
+            h.feed(p, d, &b[cut..]);
+        };
+        feed(&mut h, &mut p, Direction::ToClient, SERVER[0]);
+        for (c, s) in CLIENT.iter().zip(&SERVER[1..]) {
+            feed(&mut h, &mut p, Direction::ToServer, c);
+            feed(&mut h, &mut p, Direction::ToClient, s);
+        }
+        h.close(&mut p);
+        h.out.iter().map(json).collect()
+    }
+
+    #[test]
+    fn session_like_suricata() {
+        let out = run(0);
+        assert_eq!(
+            out,
+            vec![
+                r#"{"helo":"GP","mail_from":"<a@b.in>","rcpt_to":["<c@d.in>"]}"#.to_string(),
+                r#"{"helo":"GP"}"#.to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn split_at_every_byte() {
+        let whole = run(0);
+        for cut in 1..60 {
+            assert_eq!(run(cut), whole, "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn starttls_stops_and_upgrades() {
+        let mut h = Harness::new();
+        let mut p = SmtpParser::new();
+        h.feed(&mut p, Direction::ToClient, b"220 hi\r\n");
+        h.feed(&mut p, Direction::ToServer, b"EHLO x\r\nSTARTTLS\r\n");
+        assert_eq!(p.upgrade(), None);
+        h.feed(&mut p, Direction::ToClient, b"250 hello\r\n220 go ahead\r\n");
+        assert_eq!(p.upgrade(), Some(AppProto::Tls));
+        assert_eq!(p.upgrade(), None);
+        h.feed(&mut p, Direction::ToServer, b"\x16\x03\x01\x00\x05hello\r\n");
+        h.close(&mut p);
+        assert_eq!(
+            h.out.iter().map(json).collect::<Vec<_>>(),
+            vec![r#"{"helo":"x"}"#.to_string()]
+        );
+    }
+
+    #[test]
+    fn rset_completes_and_garbage_is_harmless() {
+        let mut h = Harness::new();
+        let mut p = SmtpParser::new();
+        h.feed(&mut p, Direction::ToClient, b"220 hi\r\n");
+        h.feed(
+            &mut p,
+            Direction::ToServer,
+            b"HELO a\r\nMAIL FROM:<x@y>\r\nRSET\r\n",
+        );
+        h.feed(&mut p, Direction::ToClient, b"250 a\r\n250 b\r\n250 c\r\n");
+        assert_eq!(h.out.len(), 1);
+        assert_eq!(json(&h.out[0]), r#"{"helo":"a","mail_from":"<x@y>"}"#);
+        h.feed(&mut p, Direction::ToClient, b"\xff\xfe\r\nxx\r\n");
+        let long = vec![b'A'; 10_000];
+        h.feed(&mut p, Direction::ToServer, &long);
+        h.feed(&mut p, Direction::ToServer, b"\r\n");
+        assert!(p.events >= 2);
+    }
+}
