@@ -4,10 +4,21 @@
 //! per-state timeouts and evicts under its memory cap. A TCP flow carries a [`TcpSession`] that
 //! tracks the handshake and reassembles each direction, delivering in-order [`Chunk`]s of data
 //! and explicit gaps, so a protocol parser never silently loses sync.
-//! (Interface fixed; bodies to be written.)
+//!
+//! Semantics follow Suricata 7 (`flow-hash.c`, `flow.c`, `stream-tcp.c`): see [`key`] for what
+//! makes a flow, [`table`] for directions, counters, timeouts and eviction, [`tcp`] for the TCP
+//! state machine and [`tcp::stream`] for the reassembly policy.
+
+pub mod key;
+pub mod table;
+pub mod tcp;
 
 use std::net::IpAddr;
-use wire::{Packet, TcpHeader, Timestamp};
+use wire::{Packet, Timestamp};
+
+pub use table::FlowTable;
+pub use tcp::stream::Stream as TcpStream;
+pub use tcp::TcpSession;
 
 /// Which way a packet travels within its flow. The client is the side that opened the flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,14 +45,17 @@ pub struct FlowKey {
     pub addrs: [IpAddr; 2],
     pub ports: [u16; 2],
     pub proto: u8,
+    /// Outer VLAN id (0 when untagged or when VLANs are not used for tracking).
     pub vlan: u16,
+    /// Inner VLAN id (QinQ), 0 when none.
+    pub vlan_inner: u16,
 }
 
 impl FlowKey {
-    /// The key of a packet (ICMP errors map to the flow of the packet they quote).
+    /// The key of a packet (ICMPv4 destination unreachable maps to the flow of the packet it
+    /// quotes; see [`key`]).
     pub fn of(pkt: &Packet<'_>, use_vlan: bool) -> FlowKey {
-        let _ = (pkt, use_vlan);
-        unimplemented!()
+        key::key_of(pkt, use_vlan).0
     }
 }
 
@@ -49,8 +63,7 @@ impl FlowKey {
 /// fragments of a datagram and for an FTP control connection and its data connections. Workers
 /// are chosen by it.
 pub fn worker_hash(src: IpAddr, dst: IpAddr, vlan: u16) -> u64 {
-    let _ = (src, dst, vlan);
-    0
+    key::pair_hash(src, dst, vlan)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +98,13 @@ pub struct TcpConfig {
 
 impl Default for TcpConfig {
     fn default() -> Self {
-        TcpConfig { midstream: false, depth: 1 << 20, max_ooo_bytes: 1 << 20, memcap: 256 << 20, async_oneside: false }
+        TcpConfig {
+            midstream: false,
+            depth: 1 << 20,
+            max_ooo_bytes: 1 << 20,
+            memcap: 256 << 20,
+            async_oneside: false,
+        }
     }
 }
 
@@ -123,8 +142,8 @@ pub enum Chunk<'a> {
     Gap(u32),
 }
 
-/// TCP connection state (Suricata's names, as logged in `tcp.state`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// TCP connection state (Suricata's names, as logged in `tcp.state`; see [`TcpState::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TcpState {
     None,
     SynSent,
@@ -137,34 +156,6 @@ pub enum TcpState {
     CloseWait,
     Closing,
     Closed,
-}
-
-/// Handshake tracking and two-way reassembly for one TCP flow.
-#[derive(Debug)]
-pub struct TcpSession {
-    pub state: TcpState,
-    /// Flags seen per direction (OR of all).
-    pub flags: [u8; 2],
-}
-
-impl TcpSession {
-    /// Processes one segment travelling in `dir`; calls `deliver` for each in-order chunk that
-    /// becomes available in either direction.
-    pub fn on_segment(
-        &mut self,
-        dir: Direction,
-        tcp: &TcpHeader,
-        payload: &[u8],
-        cfg: &TcpConfig,
-        deliver: &mut dyn FnMut(Direction, Chunk<'_>),
-    ) {
-        let _ = (dir, tcp, payload, cfg, deliver);
-    }
-
-    /// Delivers whatever is still buffered (flow end), gaps included.
-    pub fn flush(&mut self, deliver: &mut dyn FnMut(Direction, Chunk<'_>)) {
-        let _ = deliver;
-    }
 }
 
 /// One flow. `S` is the state a later stage keeps per flow (the app layer's).
@@ -188,8 +179,12 @@ pub struct Flow<S> {
     pub state: FlowState,
     /// ICMP type/code seen to server and to client (first packet each way), for flow logs.
     pub icmp: [Option<(u8, u8)>; 2],
+    /// The TCP session, once a packet that may start one was seen (a SYN; with midstream, any
+    /// ACK). `None` for a TCP flow means Suricata would log `tcp_flags` "00" and no state.
     pub tcp: Option<TcpSession>,
     pub app: S,
+    /// Each direction has seen a packet that counts for the flow state (ICMP errors do not).
+    seen: [bool; 2],
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -201,39 +196,8 @@ pub struct FlowStats {
     pub tcp_sessions: u64,
     pub tcp_gaps: u64,
     pub tcp_reassembly_memcap_drops: u64,
-}
-
-/// All flows of one worker.
-pub struct FlowTable<S> {
-    pub cfg: FlowConfig,
-    pub stats: FlowStats,
-    _s: std::marker::PhantomData<S>,
-}
-
-impl<S: Default> FlowTable<S> {
-    pub fn new(cfg: FlowConfig) -> Self {
-        FlowTable { cfg, stats: FlowStats::default(), _s: std::marker::PhantomData }
-    }
-
-    /// Finds or creates the flow of `pkt`, counts the packet in it and returns it with the
-    /// packet's direction. Flows pushed out to make room are appended to `evicted`.
-    pub fn packet(
-        &mut self,
-        pkt: &Packet<'_>,
-        ts: Timestamp,
-        evicted: &mut Vec<(Flow<S>, EndReason)>,
-    ) -> (&mut Flow<S>, Direction) {
-        let _ = (pkt, ts, evicted);
-        unimplemented!()
-    }
-
-    /// Removes flows whose timeout has passed at `now`.
-    pub fn expire(&mut self, now: Timestamp, out: &mut Vec<(Flow<S>, EndReason)>) {
-        let _ = (now, out);
-    }
-
-    /// Removes every flow (end of capture).
-    pub fn drain(&mut self, out: &mut Vec<(Flow<S>, EndReason)>) {
-        let _ = out;
-    }
+    /// A SYN reused the tuple of a finished TCP session: the old flow ended (reason timeout).
+    pub tcp_reuse: u64,
+    /// ICMP error packets that matched no flow (they never create one).
+    pub icmp_error_no_flow: u64,
 }

@@ -1,0 +1,448 @@
+//! TCP session tracking: the handshake and close state machine (Suricata's `stream-tcp.c` states
+//! and names) and two-way reassembly through one [`stream::Stream`] per direction.
+//!
+//! Direction convention: `ToServer` is the client's data (the SYN sender's, or the first packet's
+//! sender on a midstream pickup once the table has swapped a SYN/ACK-first flow).
+//!
+//! State transitions (as in Suricata 7, whose names are from the server's point of view):
+//! - none → syn_sent on a SYN; → syn_recv on a SYN/ACK (midstream / async-oneside pickup);
+//!   → established on an ACK when midstream; → fin_wait1 on a FIN with data when midstream.
+//! - syn_sent → syn_recv on the SYN/ACK (or a SYN from the other side: simultaneous open);
+//!   → established on the client's ACK when async-oneside (SYN/ACK never seen).
+//! - syn_recv → established on the client's ACK.
+//! - established: client FIN → close_wait, server FIN → fin_wait1.
+//! - fin_wait1: a FIN with ACK (either side) → time_wait, without ACK → closing; an ACK of
+//!   everything the other side sent (Suricata's `next_seq`) → fin_wait2. fin_wait2: a FIN →
+//!   time_wait. closing: an ACK → time_wait. time_wait: an ACK → closed. close_wait: server
+//!   FIN → last_ack. last_ack: client ACK → closed.
+//! - A valid RST → closed: its data is still delivered (Suricata bug 6244), then both
+//!   directions are flushed and reassembly ends. Valid, as with Suricata's default BSD policy:
+//!   its sequence number is exactly the sender's next one (Suricata's `next_seq`: the highest
+//!   `seq + len` seen, plus one for a server FIN that ended the established state) and its ACK
+//!   is not beyond the window; in syn_sent, a RST from the other side must ack the SYN.
+
+pub mod stream;
+
+use crate::{Chunk, Direction, TcpConfig, TcpState};
+use std::sync::Arc;
+use stream::{seq_gt, Limits, Out, ReasmShared, Stream};
+use wire::tcpflags::{ACK, FIN, RST, SYN};
+use wire::TcpHeader;
+
+/// Window scale assumed for both sides of a session picked up midstream (Suricata's choice).
+const MIDSTREAM_WSCALE: u8 = 14;
+
+/// Handshake tracking and two-way reassembly for one TCP flow.
+#[derive(Debug)]
+pub struct TcpSession {
+    pub state: TcpState,
+    /// Flags seen per direction (OR of all).
+    pub flags: [u8; 2],
+    /// Sequence tracking and reassembly, indexed by [`Direction::index`].
+    pub streams: [Stream; 2],
+    /// Picked up without seeing the SYN.
+    pub midstream: bool,
+    /// Segments handed to [`TcpSession::on_segment`].
+    pub segments: u64,
+    /// Window scale option of each side's SYN, when the handshake was seen.
+    syn_wscale: [Option<u8>; 2],
+    lim: Limits,
+    shared: Arc<ReasmShared>,
+}
+
+fn limits(cfg: &TcpConfig) -> Limits {
+    Limits {
+        depth: cfg.depth,
+        max_ooo: cfg.max_ooo_bytes,
+        memcap: cfg.memcap,
+    }
+}
+
+/// `a >= b` in sequence space.
+fn seq_geq(a: u32, b: u32) -> bool {
+    a == b || seq_gt(a, b)
+}
+
+impl TcpSession {
+    /// A session with its own memory accounting (tests, fuzzing, standalone use).
+    pub fn new(cfg: &TcpConfig) -> TcpSession {
+        TcpSession::with_shared(cfg, Arc::new(ReasmShared::default()))
+    }
+
+    /// A session whose buffers count against `shared` (one per flow table).
+    pub fn with_shared(cfg: &TcpConfig, shared: Arc<ReasmShared>) -> TcpSession {
+        TcpSession {
+            state: TcpState::None,
+            flags: [0; 2],
+            streams: [Stream::default(), Stream::default()],
+            midstream: false,
+            segments: 0,
+            syn_wscale: [None; 2],
+            lim: limits(cfg),
+            shared,
+        }
+    }
+
+    /// Suricata's name of the state, as logged in EVE `tcp.state`.
+    pub fn state_name(&self) -> &'static str {
+        self.state.name()
+    }
+
+    /// One direction's tracking (gap counters, delivered bytes, ISN, ...).
+    pub fn stream(&self, dir: Direction) -> &Stream {
+        &self.streams[dir.index()]
+    }
+
+    /// Swaps the two directions' tracking (see [`crate::Flow::swap_direction`]).
+    pub fn swap_direction(&mut self) {
+        self.streams.swap(0, 1);
+        self.flags.swap(0, 1);
+        self.syn_wscale.swap(0, 1);
+    }
+
+    /// Processes one segment travelling in `dir`; calls `deliver` for each in-order chunk that
+    /// becomes available in either direction.
+    pub fn on_segment(
+        &mut self,
+        dir: Direction,
+        tcp: &TcpHeader,
+        payload: &[u8],
+        cfg: &TcpConfig,
+        deliver: &mut dyn FnMut(Direction, Chunk<'_>),
+    ) {
+        let fl = tcp.flags;
+        let d = dir.index();
+        self.flags[d] |= fl;
+        self.segments += 1;
+        self.lim = limits(cfg);
+        let lim = self.lim;
+        let seq = tcp.seq;
+        let ack = tcp.ack;
+        let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+        let Self {
+            state,
+            streams,
+            shared,
+            midstream,
+            syn_wscale,
+            ..
+        } = self;
+        let shared: &ReasmShared = shared;
+        let [s0, s1] = streams;
+        let (me, peer) = if d == 0 { (s0, s1) } else { (s1, s0) };
+        let rdir = dir.reverse();
+
+        match *state {
+            TcpState::None => {
+                // Suricata's order of checks (`StreamTcpPacketStateNone`).
+                if fl & RST != 0 {
+                    return;
+                }
+                let pickup = if fl & FIN != 0 {
+                    cfg.midstream && !payload.is_empty()
+                } else if fl & SYN != 0 && fl & ACK != 0 {
+                    if !(cfg.midstream || cfg.async_oneside) {
+                        return;
+                    }
+                    // SYN/ACK pickup: its sender is the server.
+                    me.init(seq);
+                    peer.init(ack.wrapping_sub(1));
+                    me.wscale = MIDSTREAM_WSCALE;
+                    peer.wscale = MIDSTREAM_WSCALE;
+                    peer.acked(
+                        ack,
+                        &lim,
+                        shared,
+                        &mut Out {
+                            dir: rdir,
+                            f: deliver,
+                        },
+                    );
+                    *midstream = true;
+                    *state = TcpState::SynRecv;
+                    return;
+                } else if fl & SYN != 0 {
+                    me.init(seq);
+                    syn_wscale[d] = tcp.options.wscale;
+                    *state = TcpState::SynSent;
+                    if tcp.options.tfo && !payload.is_empty() {
+                        // TCP Fast Open: the SYN's data is the first of the stream.
+                        let first = seq.wrapping_add(1);
+                        me.saw_seq(first.wrapping_add(len));
+                        me.saw_rst_next(first.wrapping_add(len));
+                        me.data(first, payload, &lim, shared, &mut Out { dir, f: deliver });
+                    }
+                    return;
+                } else {
+                    fl & ACK != 0 && cfg.midstream
+                };
+                if !pickup {
+                    return;
+                }
+                me.init(seq.wrapping_sub(1));
+                me.wscale = MIDSTREAM_WSCALE;
+                peer.wscale = MIDSTREAM_WSCALE;
+                if fl & ACK != 0 {
+                    peer.init(ack.wrapping_sub(1));
+                }
+                *midstream = true;
+                *state = if fl & FIN != 0 {
+                    TcpState::FinWait1
+                } else {
+                    TcpState::Established
+                };
+                // The data of the pickup packet is the first of the stream.
+                me.saw_seq(seq.wrapping_add(len));
+                me.data(seq, payload, &lim, shared, &mut Out { dir, f: deliver });
+                me.saw_rst_next(seq.wrapping_add(len));
+                if fl & FIN != 0 {
+                    me.fin_seq = Some(seq.wrapping_add(len));
+                    me.saw_seq(seq.wrapping_add(len).wrapping_add(1));
+                    me.saw_rst_next(seq.wrapping_add(len).wrapping_add(1));
+                }
+                return;
+            }
+            TcpState::SynSent => {
+                // `peer` here is the SYN sender when `me` is not.
+                let syn_side_is_me = me.known && !peer.known;
+                if fl & RST != 0 {
+                    let valid = if syn_side_is_me {
+                        seq == me.rst_next
+                    } else {
+                        fl & ACK != 0 && seq_gt(ack, peer.isn) && seq_geq(peer.next_seq, ack)
+                    };
+                    if valid {
+                        close_with_reset(state, me, peer, seq, payload, &lim, shared, dir, deliver);
+                    }
+                    return;
+                }
+                if fl & SYN != 0 {
+                    if syn_side_is_me {
+                        // Retransmitted SYN; a new ISN restarts the handshake.
+                        if fl & ACK == 0 && seq != me.isn && me.delivered == 0 {
+                            me.release_all(shared);
+                            *me = Stream::default();
+                            me.init(seq);
+                            syn_wscale[d] = tcp.options.wscale;
+                        }
+                        return;
+                    }
+                    if fl & ACK != 0 && !(seq_gt(ack, peer.isn) && seq_geq(peer.next_seq, ack)) {
+                        return; // SYN/ACK that does not ack the SYN
+                    }
+                    me.init(seq);
+                    syn_wscale[d] = tcp.options.wscale;
+                    if let (Some(a), Some(b)) = (syn_wscale[0], syn_wscale[1]) {
+                        // Both SYNs carried the option: it is in effect (RFC 7323).
+                        streams_wscale(me, peer, d, a, b);
+                    }
+                    peer.window = peer.window.max(u32::from(tcp.window));
+                    if fl & ACK != 0 {
+                        peer.acked(
+                            ack,
+                            &lim,
+                            shared,
+                            &mut Out {
+                                dir: rdir,
+                                f: deliver,
+                            },
+                        );
+                    }
+                    *state = TcpState::SynRecv;
+                    return;
+                }
+                if syn_side_is_me && fl & ACK != 0 && cfg.async_oneside {
+                    // The SYN/ACK went another way: carry on with the client's side alone.
+                    *state = TcpState::Established;
+                } else {
+                    return;
+                }
+            }
+            TcpState::SynRecv => {
+                if fl & SYN != 0 {
+                    return; // retransmitted SYN or SYN/ACK
+                }
+                if fl & RST == 0 && fl & ACK != 0 && (dir == Direction::ToServer || cfg.async_oneside) {
+                    *state = TcpState::Established;
+                }
+            }
+            _ => {
+                if fl & SYN != 0 && fl & RST == 0 {
+                    return;
+                }
+            }
+        }
+
+        // Established and later (and data in syn_recv).
+        if !me.known && fl & RST == 0 {
+            // A side first seen now (async / one-sided pickup): start at this segment.
+            me.init(seq.wrapping_sub(1));
+        }
+        if fl & RST != 0 {
+            // Suricata's default (BSD) policy: the RST must carry exactly the sender's next
+            // sequence number, and may not ack data beyond what the peer may have sent.
+            let ack_ok = fl & ACK == 0
+                || ack == 0
+                || !peer.known
+                || !seq_gt(ack, peer.next_seq.wrapping_add(peer.window.max(65_535)));
+            let valid = ack_ok && (!me.known || seq == me.rst_next);
+            if valid {
+                close_with_reset(state, me, peer, seq, payload, &lim, shared, dir, deliver);
+            }
+            return;
+        }
+        if fl & ACK != 0 {
+            let scaled = u32::from(tcp.window)
+                .checked_shl(u32::from(me.wscale))
+                .unwrap_or(u32::MAX);
+            peer.window = peer.window.max(scaled.min(1 << 30));
+            peer.acked(
+                ack,
+                &lim,
+                shared,
+                &mut Out {
+                    dir: rdir,
+                    f: deliver,
+                },
+            );
+        }
+        let fin = fl & FIN != 0;
+        let state_before = *state;
+        me.saw_seq(seq.wrapping_add(len).wrapping_add(u32::from(fin)));
+        me.saw_rst_next(seq.wrapping_add(len));
+        if !payload.is_empty() {
+            me.data(seq, payload, &lim, shared, &mut Out { dir, f: deliver });
+        }
+        if fin {
+            if me.fin_seq.is_none() {
+                me.fin_seq = Some(seq.wrapping_add(len));
+            }
+            let to_server = dir == Direction::ToServer;
+            if matches!(*state, TcpState::Established | TcpState::SynRecv) {
+                // Suricata's StreamTcpHandleFin: the server's FIN counts in its next_seq, the
+                // client's does not; an ACK beyond what the peer sent means we missed data.
+                if !to_server {
+                    me.saw_rst_next(seq.wrapping_add(len).wrapping_add(1));
+                }
+                if fl & ACK != 0 {
+                    peer.saw_rst_next(ack);
+                }
+            }
+            // Suricata's transitions, acks of the FIN not checked where it does not check them.
+            *state = match (*state, to_server) {
+                (TcpState::Established | TcpState::SynRecv, true) => TcpState::CloseWait,
+                (TcpState::Established | TcpState::SynRecv, false) => TcpState::FinWait1,
+                (TcpState::FinWait1, _) if fl & ACK != 0 => TcpState::TimeWait,
+                (TcpState::FinWait1, _) => TcpState::Closing,
+                (TcpState::FinWait2, _) => TcpState::TimeWait,
+                (TcpState::CloseWait, false) => TcpState::LastAck,
+                (s, _) => s,
+            };
+        } else if fl & ACK != 0 {
+            let to_server = dir == Direction::ToServer;
+            *state = match (*state, to_server) {
+                (TcpState::FinWait1, _) if ack == peer.rst_next => TcpState::FinWait2,
+                (TcpState::Closing, _) => TcpState::TimeWait,
+                (TcpState::TimeWait, _) => TcpState::Closed,
+                (TcpState::LastAck, true) => TcpState::Closed,
+                (s, _) => s,
+            };
+        }
+        // Suricata: an ACK beyond the peer's next_seq means we missed data the peer sent and its
+        // receiver got ("update the next_seq, in case we have missed the packet"); its FIN
+        // handling in last_ack / time_wait does not do this.
+        let fin_ignored = fin
+            && matches!(
+                state_before,
+                TcpState::LastAck | TcpState::TimeWait | TcpState::Closed
+            );
+        if fl & ACK != 0 && !fin_ignored && peer.known {
+            let beyond = ack.wrapping_sub(peer.next_seq) as i32;
+            if beyond <= 0 || beyond as u32 <= peer.window.max(65_535) {
+                peer.saw_rst_next(ack);
+            }
+        }
+    }
+
+    /// Delivers whatever is still buffered (flow end), gaps included.
+    pub fn flush(&mut self, deliver: &mut dyn FnMut(Direction, Chunk<'_>)) {
+        let lim = self.lim;
+        let shared: &ReasmShared = &self.shared;
+        for (i, s) in self.streams.iter_mut().enumerate() {
+            let dir = if i == 0 {
+                Direction::ToServer
+            } else {
+                Direction::ToClient
+            };
+            s.flush(&lim, shared, &mut Out { dir, f: deliver });
+        }
+    }
+}
+
+impl Drop for TcpSession {
+    fn drop(&mut self) {
+        let shared: &ReasmShared = &self.shared;
+        for s in &mut self.streams {
+            s.release_all(shared);
+        }
+    }
+}
+
+/// Applies the negotiated window scales: `a` from the client's SYN, `b` from the server's.
+fn streams_wscale(me: &mut Stream, peer: &mut Stream, d: usize, a: u8, b: u8) {
+    let (mine, theirs) = if d == 0 { (a, b) } else { (b, a) };
+    me.wscale = mine.min(MIDSTREAM_WSCALE);
+    peer.wscale = theirs.min(MIDSTREAM_WSCALE);
+}
+
+/// A valid RST: deliver its data, flush both directions, end reassembly.
+#[allow(clippy::too_many_arguments)]
+fn close_with_reset(
+    state: &mut TcpState,
+    me: &mut Stream,
+    peer: &mut Stream,
+    seq: u32,
+    payload: &[u8],
+    lim: &Limits,
+    shared: &ReasmShared,
+    dir: Direction,
+    deliver: &mut dyn FnMut(Direction, Chunk<'_>),
+) {
+    if !payload.is_empty() {
+        me.data(seq, payload, lim, shared, &mut Out { dir, f: deliver });
+    }
+    me.flush(lim, shared, &mut Out { dir, f: deliver });
+    peer.flush(
+        lim,
+        shared,
+        &mut Out {
+            dir: dir.reverse(),
+            f: deliver,
+        },
+    );
+    me.stop(shared);
+    peer.stop(shared);
+    *state = TcpState::Closed;
+}
+
+impl TcpState {
+    /// Suricata's name of the state (`StreamTcpStateAsString`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TcpState::None => "none",
+            TcpState::SynSent => "syn_sent",
+            TcpState::SynRecv => "syn_recv",
+            TcpState::Established => "established",
+            TcpState::FinWait1 => "fin_wait1",
+            TcpState::FinWait2 => "fin_wait2",
+            TcpState::TimeWait => "time_wait",
+            TcpState::LastAck => "last_ack",
+            TcpState::CloseWait => "close_wait",
+            TcpState::Closing => "closing",
+            TcpState::Closed => "closed",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

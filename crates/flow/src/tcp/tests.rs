@@ -1,0 +1,549 @@
+//! Tests of the TCP state machine and reassembly (exact chunks delivered).
+
+use super::stream::SEG_OVERHEAD;
+use super::*;
+use crate::TcpConfig;
+use wire::tcpflags::PSH;
+use wire::TcpOptions;
+
+const C: Direction = Direction::ToServer;
+const S: Direction = Direction::ToClient;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Got {
+    D(Direction, Vec<u8>),
+    G(Direction, u32),
+}
+
+fn hdr(seq: u32, ack: u32, flags: u8) -> TcpHeader {
+    TcpHeader {
+        src_port: 1,
+        dst_port: 2,
+        seq,
+        ack,
+        flags,
+        window: 65535,
+        urgent: 0,
+        header_len: 20,
+        options: TcpOptions::default(),
+        checksum_ok: true,
+    }
+}
+
+struct T {
+    s: TcpSession,
+    cfg: TcpConfig,
+    got: Vec<Got>,
+}
+
+impl T {
+    fn new(cfg: TcpConfig) -> T {
+        T {
+            s: TcpSession::new(&cfg),
+            cfg,
+            got: Vec::new(),
+        }
+    }
+    fn seg(&mut self, dir: Direction, seq: u32, ack: u32, flags: u8, data: &[u8]) {
+        self.seg_h(dir, &hdr(seq, ack, flags), data);
+    }
+    fn seg_h(&mut self, dir: Direction, h: &TcpHeader, data: &[u8]) {
+        let got = &mut self.got;
+        self.s.on_segment(dir, h, data, &self.cfg, &mut |d, c| match c {
+            Chunk::Data(b) => got.push(Got::D(d, b.to_vec())),
+            Chunk::Gap(n) => got.push(Got::G(d, n)),
+        });
+    }
+    fn flush(&mut self) {
+        let got = &mut self.got;
+        self.s.flush(&mut |d, c| match c {
+            Chunk::Data(b) => got.push(Got::D(d, b.to_vec())),
+            Chunk::Gap(n) => got.push(Got::G(d, n)),
+        });
+    }
+    fn take(&mut self) -> Vec<Got> {
+        std::mem::take(&mut self.got)
+    }
+    /// SYN 1000 / SYN-ACK 5000 / ACK: data starts at 1001 (client) and 5001 (server).
+    fn handshake(&mut self) {
+        self.handshake_at(1000, 5000);
+    }
+    fn handshake_at(&mut self, c: u32, s: u32) {
+        self.seg(C, c, 0, SYN, b"");
+        assert_eq!(self.s.state, TcpState::SynSent);
+        self.seg(S, s, c.wrapping_add(1), SYN | ACK, b"");
+        assert_eq!(self.s.state, TcpState::SynRecv);
+        self.seg(C, c.wrapping_add(1), s.wrapping_add(1), ACK, b"");
+        assert_eq!(self.s.state, TcpState::Established);
+    }
+}
+
+fn d(dir: Direction, b: &[u8]) -> Got {
+    Got::D(dir, b.to_vec())
+}
+
+#[test]
+fn handshake_and_data_both_ways() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK | PSH, b"GET / HTTP/1.0\r\n\r\n");
+    t.seg(S, 5001, 1019, ACK | PSH, b"HTTP/1.0 200 OK\r\n");
+    t.seg(C, 1019, 5018, ACK, b"");
+    assert_eq!(
+        t.take(),
+        vec![d(C, b"GET / HTTP/1.0\r\n\r\n"), d(S, b"HTTP/1.0 200 OK\r\n")]
+    );
+    assert_eq!(t.s.state_name(), "established");
+    assert_eq!(t.s.flags, [SYN | ACK | PSH, SYN | ACK | PSH]);
+    assert_eq!(t.s.stream(C).isn, 1000);
+    assert_eq!(t.s.stream(S).isn, 5000);
+    assert_eq!(t.s.stream(C).delivered, 18);
+    assert_eq!(t.s.stream(S).delivered, 17);
+}
+
+#[test]
+fn out_of_order_is_buffered_then_delivered() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1006, 5001, ACK, b"world");
+    assert_eq!(t.take(), vec![]);
+    assert_eq!(t.s.stream(C).buffered(), 5);
+    t.seg(C, 1001, 5001, ACK, b"hello");
+    assert_eq!(t.take(), vec![d(C, b"hello"), d(C, b"world")]);
+    assert_eq!(t.s.stream(C).buffered(), 0);
+    assert_eq!(t.s.shared.mem.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
+#[test]
+fn retransmission_is_ignored() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"hello");
+    t.seg(C, 1001, 5001, ACK, b"hello");
+    t.seg(C, 1003, 5001, ACK, b"llo");
+    // A retransmission that extends past what was delivered brings only the new bytes.
+    t.seg(C, 1004, 5001, ACK, b"loXY");
+    assert_eq!(t.take(), vec![d(C, b"hello"), d(C, b"XY")]);
+    assert_eq!(t.s.stream(C).retransmissions, 2);
+}
+
+#[test]
+fn overlap_first_received_wins() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    // Buffered first at offsets 3..8.
+    t.seg(C, 1004, 5001, ACK, b"AAAAA");
+    // In order 0..8 with different bytes: only 0..3 are new.
+    t.seg(C, 1001, 5001, ACK, b"BBBBBBBB");
+    assert_eq!(t.take(), vec![d(C, b"BBB"), d(C, b"AAAAA")]);
+
+    // Out-of-order overlap fills only holes: "XYZ" buffered at 13..16, then 10..19.
+    t.seg(C, 1014, 5001, ACK, b"XYZ");
+    t.seg(C, 1011, 5001, ACK, b"123456789");
+    assert_eq!(t.s.stream(C).buffered(), 9);
+    t.seg(C, 1009, 5001, ACK, b"ab");
+    assert_eq!(
+        t.take(),
+        vec![d(C, b"ab"), d(C, b"123"), d(C, b"XYZ"), d(C, b"789")]
+    );
+}
+
+#[test]
+fn gap_when_receiver_acks_past_missing_data() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"abc");
+    // 1004..1007 lost; 1007.. arrives and waits.
+    t.seg(C, 1007, 5001, ACK, b"ghi");
+    assert_eq!(t.take(), vec![d(C, b"abc")]);
+    // The server acknowledges everything: the hole will never be filled.
+    t.seg(S, 5001, 1010, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 3), d(C, b"ghi")]);
+    assert_eq!(t.s.stream(C).gaps, 1);
+    assert_eq!(t.s.stream(C).gap_bytes, 3);
+    assert_eq!(t.s.shared.gaps.load(std::sync::atomic::Ordering::Relaxed), 1);
+    // Lost data at the end, acked: a gap with nothing after it.
+    t.seg(S, 5001, 1020, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 10)]);
+    // The late segment is now old news.
+    t.seg(C, 1004, 5001, ACK, b"def");
+    assert_eq!(t.take(), vec![]);
+}
+
+#[test]
+fn bogus_ack_far_ahead_makes_no_gap() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"abc");
+    t.seg(S, 5001, 1004 + 10_000_000, ACK, b"");
+    t.seg(C, 1004, 5001, ACK, b"def");
+    assert_eq!(t.take(), vec![d(C, b"abc"), d(C, b"def")]);
+}
+
+#[test]
+fn sequence_wraparound() {
+    let mut t = T::new(TcpConfig::default());
+    let isn = 0xFFFF_FFF0u32;
+    t.handshake_at(isn, 7);
+    let first = isn.wrapping_add(1); // 0xFFFF_FFF1
+                                     // 20 bytes: 15 before the wrap, 5 after; the second half arrives first.
+    let data: Vec<u8> = (0u8..20).collect();
+    t.seg(C, first.wrapping_add(10), 8, ACK, &data[10..]);
+    t.seg(C, first, 8, ACK, &data[..10]);
+    t.seg(C, first.wrapping_add(20), 8, ACK, b"after");
+    assert_eq!(
+        t.take(),
+        vec![d(C, &data[..10]), d(C, &data[10..]), d(C, b"after")]
+    );
+    assert_eq!(t.s.stream(C).next_offset(), 25);
+    // A retransmission from before the wrap is still recognised as old.
+    t.seg(C, first.wrapping_add(2), 8, ACK, &data[2..6]);
+    assert_eq!(t.take(), vec![]);
+    // Gap across the wrap via ACK.
+    t.seg(C, 20, 8, ACK, b"zz"); // offset 35..37 (first + 35 = 20)
+    t.seg(S, 8, 22, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 10), d(C, b"zz")]);
+}
+
+#[test]
+fn depth_caps_delivery() {
+    let cfg = TcpConfig {
+        depth: 10,
+        ..TcpConfig::default()
+    };
+    let mut t = T::new(cfg);
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"12345678");
+    t.seg(C, 1009, 5001, ACK, b"ABCDEFGH");
+    t.seg(C, 1017, 5001, ACK, b"more");
+    t.seg(S, 5001, 1001, ACK, b"0123456789abcdef");
+    assert_eq!(
+        t.take(),
+        vec![d(C, b"12345678"), d(C, b"AB"), d(S, b"0123456789")]
+    );
+    assert!(t.s.stream(C).done);
+    // Out-of-order data beyond the depth is not even buffered.
+    let mut t = T::new(TcpConfig {
+        depth: 10,
+        ..TcpConfig::default()
+    });
+    t.handshake();
+    t.seg(C, 1021, 5001, ACK, b"far");
+    assert_eq!(t.s.stream(C).buffered(), 0);
+    // Depth 0 means unlimited.
+    let mut t = T::new(TcpConfig {
+        depth: 0,
+        ..TcpConfig::default()
+    });
+    t.handshake();
+    let big = vec![7u8; 100_000];
+    t.seg(C, 1001, 5001, ACK, &big);
+    assert_eq!(t.s.stream(C).delivered, 100_000);
+}
+
+#[test]
+fn ooo_cap_declares_gap() {
+    let per = 10 + SEG_OVERHEAD;
+    let cfg = TcpConfig {
+        max_ooo_bytes: 2 * per,
+        ..TcpConfig::default()
+    };
+    let mut t = T::new(cfg);
+    t.handshake();
+    t.seg(C, 1011, 5001, ACK, b"0123456789"); // 10..20
+    t.seg(C, 1031, 5001, ACK, b"ABCDEFGHIJ"); // 30..40
+    assert_eq!(t.take(), vec![]);
+    // A third would exceed the cap: skip the first hole.
+    t.seg(C, 1051, 5001, ACK, b"abcdefghij"); // 50..60
+    assert_eq!(t.take(), vec![Got::G(C, 10), d(C, b"0123456789")]);
+    assert_eq!(t.s.stream(C).buffered(), 20);
+    assert_eq!(t.s.stream(C).next_offset(), 20);
+    t.flush();
+    assert_eq!(
+        t.take(),
+        vec![
+            Got::G(C, 10),
+            d(C, b"ABCDEFGHIJ"),
+            Got::G(C, 10),
+            d(C, b"abcdefghij")
+        ]
+    );
+    assert_eq!(t.s.stream(C).gaps, 3);
+}
+
+#[test]
+fn ooo_segment_larger_than_cap_skips_to_it() {
+    let cfg = TcpConfig {
+        max_ooo_bytes: 8,
+        ..TcpConfig::default()
+    };
+    let mut t = T::new(cfg);
+    t.handshake();
+    t.seg(C, 1006, 5001, ACK, b"xyz");
+    assert_eq!(t.take(), vec![Got::G(C, 5), d(C, b"xyz")]);
+}
+
+#[test]
+fn memcap_drops_segment() {
+    let cfg = TcpConfig {
+        memcap: 10 + SEG_OVERHEAD,
+        ..TcpConfig::default()
+    };
+    let shared = Arc::new(ReasmShared::default());
+    let mut t = T::new(cfg.clone());
+    t.s = TcpSession::with_shared(&cfg, Arc::clone(&shared));
+    t.handshake();
+    t.seg(C, 1011, 5001, ACK, b"0123456789");
+    t.seg(C, 1031, 5001, ACK, b"ABCDEFGHIJ");
+    assert_eq!(t.s.stream(C).memcap_drops, 1);
+    assert_eq!(shared.memcap_drops.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert_eq!(
+        shared.mem.load(std::sync::atomic::Ordering::Relaxed),
+        10 + SEG_OVERHEAD
+    );
+    // The dropped segment becomes a gap once acked.
+    t.seg(S, 5001, 1041, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 10), d(C, b"0123456789"), Got::G(C, 20)]);
+    assert_eq!(shared.mem.load(std::sync::atomic::Ordering::Relaxed), 0);
+    // Memory is returned when a session is dropped.
+    t.seg(C, 1051, 5001, ACK, b"later");
+    assert_eq!(
+        shared.mem.load(std::sync::atomic::Ordering::Relaxed),
+        5 + SEG_OVERHEAD
+    );
+    drop(t);
+    assert_eq!(shared.mem.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
+#[test]
+fn midstream_off_ignores_sessions_without_syn() {
+    let mut t = T::new(TcpConfig::default());
+    t.seg(C, 1001, 5001, ACK, b"data");
+    t.seg(S, 5001, 1005, ACK | SYN, b"");
+    assert_eq!(t.s.state, TcpState::None);
+    assert_eq!(t.take(), vec![]);
+}
+
+#[test]
+fn midstream_on_picks_up() {
+    let cfg = TcpConfig {
+        midstream: true,
+        ..TcpConfig::default()
+    };
+    let mut t = T::new(cfg);
+    t.seg(C, 1001, 5001, ACK, b"data");
+    assert_eq!(t.s.state, TcpState::Established);
+    assert!(t.s.midstream);
+    t.seg(S, 5001, 1005, ACK, b"resp");
+    t.seg(C, 1005, 5005, ACK, b"more");
+    assert_eq!(t.take(), vec![d(C, b"data"), d(S, b"resp"), d(C, b"more")]);
+}
+
+#[test]
+fn midstream_synack_pickup() {
+    let cfg = TcpConfig {
+        midstream: true,
+        ..TcpConfig::default()
+    };
+    let mut t = T::new(cfg);
+    // The table has swapped the flow: the SYN/ACK travels to the client.
+    t.seg(S, 5000, 1001, SYN | ACK, b"");
+    assert_eq!(t.s.state, TcpState::SynRecv);
+    t.seg(C, 1001, 5001, ACK, b"hi");
+    assert_eq!(t.s.state, TcpState::Established);
+    assert_eq!(t.take(), vec![d(C, b"hi")]);
+}
+
+#[test]
+fn rst_closes_and_flushes() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"abc");
+    t.seg(C, 1007, 5001, ACK, b"ghi");
+    t.seg(S, 5001, 1004, ACK, b"xy");
+    // An out-of-window RST is ignored.
+    t.seg(S, 5003 + 1_000_000, 0, RST, b"");
+    assert_eq!(t.s.state, TcpState::Established);
+    // RST with data: the data counts, then everything is flushed.
+    t.seg(S, 5003, 1004, RST | ACK, b"bye");
+    assert_eq!(t.s.state_name(), "closed");
+    assert_eq!(
+        t.take(),
+        vec![
+            d(C, b"abc"),
+            d(S, b"xy"),
+            d(S, b"bye"),
+            Got::G(C, 3),
+            d(C, b"ghi")
+        ]
+    );
+    // Nothing after the reset.
+    t.seg(C, 1010, 5006, ACK, b"late");
+    assert_eq!(t.take(), vec![]);
+}
+
+#[test]
+fn rst_to_syn_closes() {
+    let mut t = T::new(TcpConfig::default());
+    t.seg(C, 1000, 0, SYN, b"");
+    // A RST that does not ack the SYN is not valid.
+    t.seg(S, 0, 77, RST | ACK, b"");
+    assert_eq!(t.s.state, TcpState::SynSent);
+    t.seg(S, 0, 1001, RST | ACK, b"");
+    assert_eq!(t.s.state, TcpState::Closed);
+    assert_eq!(t.s.flags, [SYN, RST | ACK]);
+}
+
+#[test]
+fn client_rst_after_synack_closes() {
+    // zmap / nmap -sS: SYN, SYN/ACK, RST from the scanner.
+    let mut t = T::new(TcpConfig::default());
+    t.seg(C, 1000, 0, SYN, b"");
+    t.seg(S, 5000, 1001, SYN | ACK, b"");
+    t.seg(C, 1001, 0, RST, b"");
+    assert_eq!(t.s.state, TcpState::Closed);
+}
+
+#[test]
+fn close_by_client_first() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, FIN | ACK, b"");
+    assert_eq!(t.s.state_name(), "close_wait");
+    t.seg(S, 5001, 1002, FIN | ACK, b"");
+    assert_eq!(t.s.state_name(), "last_ack");
+    t.seg(C, 1002, 5002, ACK, b"");
+    assert_eq!(t.s.state_name(), "closed");
+}
+
+#[test]
+fn close_by_server_first() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(S, 5001, 1001, FIN | ACK, b"bye");
+    assert_eq!(t.s.state_name(), "fin_wait1");
+    t.seg(C, 1001, 5005, ACK, b"");
+    assert_eq!(t.s.state_name(), "fin_wait2");
+    t.seg(C, 1001, 5005, FIN | ACK, b"");
+    assert_eq!(t.s.state_name(), "time_wait");
+    t.seg(S, 5005, 1002, ACK, b"");
+    assert_eq!(t.s.state_name(), "closed");
+    assert_eq!(t.take(), vec![d(S, b"bye")]);
+    // The FIN takes a sequence number but is no data: acking it makes no gap.
+    assert_eq!(t.s.stream(S).gaps, 0);
+}
+
+#[test]
+fn simultaneous_close_goes_through_closing() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(S, 5001, 1001, FIN | ACK, b"");
+    t.seg(C, 1001, 0, FIN, b""); // a FIN without ACK
+    assert_eq!(t.s.state_name(), "closing");
+    t.seg(S, 5002, 1002, ACK, b"");
+    assert_eq!(t.s.state_name(), "time_wait");
+    t.seg(C, 1002, 5002, ACK, b"");
+    assert_eq!(t.s.state_name(), "closed");
+}
+
+#[test]
+fn data_after_fin_is_ignored() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, FIN | ACK, b"abc");
+    t.seg(C, 1004, 5001, ACK, b"zzz");
+    assert_eq!(t.take(), vec![d(C, b"abc")]);
+}
+
+#[test]
+fn tcp_fast_open_data_on_syn() {
+    let mut t = T::new(TcpConfig::default());
+    let mut syn = hdr(1000, 0, SYN);
+    syn.options.tfo = true;
+    t.seg_h(C, &syn, b"GET /");
+    t.seg(S, 5000, 1006, SYN | ACK, b"");
+    t.seg(C, 1006, 5001, ACK, b" HTTP");
+    assert_eq!(t.s.state, TcpState::Established);
+    assert_eq!(t.take(), vec![d(C, b"GET /"), d(C, b" HTTP")]);
+    // Without the option the SYN's payload is not stream data.
+    let mut t = T::new(TcpConfig::default());
+    t.seg(C, 1000, 0, SYN, b"junk");
+    assert_eq!(t.take(), vec![]);
+}
+
+#[test]
+fn simultaneous_open_is_tolerated() {
+    let mut t = T::new(TcpConfig::default());
+    t.seg(C, 1000, 0, SYN, b"");
+    t.seg(S, 5000, 0, SYN, b"");
+    assert_eq!(t.s.state, TcpState::SynRecv);
+    t.seg(C, 1000, 5001, SYN | ACK, b"");
+    t.seg(C, 1001, 5001, ACK, b"x");
+    assert_eq!(t.s.state, TcpState::Established);
+    assert_eq!(t.take(), vec![d(C, b"x")]);
+}
+
+#[test]
+fn async_oneside_accepts_client_only() {
+    let cfg = TcpConfig {
+        async_oneside: true,
+        ..TcpConfig::default()
+    };
+    let mut t = T::new(cfg);
+    t.seg(C, 1000, 0, SYN, b"");
+    t.seg(C, 1001, 5001, ACK, b"only");
+    assert_eq!(t.s.state, TcpState::Established);
+    t.seg(C, 1005, 5001, ACK, b"one");
+    assert_eq!(t.take(), vec![d(C, b"only"), d(C, b"one")]);
+    // Without async-oneside the handshake must complete.
+    let mut t = T::new(TcpConfig::default());
+    t.seg(C, 1000, 0, SYN, b"");
+    t.seg(C, 1001, 5001, ACK, b"only");
+    assert_eq!(t.s.state, TcpState::SynSent);
+    assert_eq!(t.take(), vec![]);
+}
+
+#[test]
+fn flush_delivers_buffer_with_gaps() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1003, 5001, ACK, b"cd");
+    t.seg(S, 5010, 1001, ACK, b"zz");
+    t.flush();
+    assert_eq!(
+        t.take(),
+        vec![Got::G(C, 2), d(C, b"cd"), Got::G(S, 9), d(S, b"zz")]
+    );
+    t.flush();
+    assert_eq!(t.take(), vec![]);
+}
+
+#[test]
+fn state_names() {
+    assert_eq!(TcpState::None.name(), "none");
+    assert_eq!(TcpState::SynRecv.name(), "syn_recv");
+    assert_eq!(TcpState::FinWait2.name(), "fin_wait2");
+    assert_eq!(TcpState::Closing.name(), "closing");
+}
+
+#[test]
+fn rst_must_carry_suricatas_next_seq() {
+    // Client FIN then RST one past it: Suricata's client next_seq does not count the FIN.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, FIN | ACK, b"");
+    t.seg(C, 1002, 5001, RST | ACK, b"");
+    assert_eq!(t.s.state_name(), "close_wait");
+    // Once the server has acked the FIN, next_seq moves and the same RST is valid.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, FIN | ACK, b"");
+    t.seg(S, 5001, 1002, ACK, b"");
+    t.seg(C, 1002, 5001, RST, b"");
+    assert_eq!(t.s.state_name(), "closed");
+    // A RST acking far beyond what the peer sent is refused.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001 + 10_000_000, RST | ACK, b"");
+    assert_eq!(t.s.state_name(), "established");
+}
