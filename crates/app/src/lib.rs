@@ -62,6 +62,54 @@ pub enum AppProto {
 }
 
 impl AppProto {
+    /// Every protocol (but `Failed`), for name lookups.
+    pub const ALL: &'static [AppProto] = &[
+        AppProto::Http,
+        AppProto::Http2,
+        AppProto::Tls,
+        AppProto::Dns,
+        AppProto::Ssh,
+        AppProto::Ftp,
+        AppProto::FtpData,
+        AppProto::Smtp,
+        AppProto::Smb,
+        AppProto::Dcerpc,
+        AppProto::Dhcp,
+        AppProto::Sip,
+        AppProto::Krb5,
+        AppProto::Snmp,
+        AppProto::Ntp,
+        AppProto::Quic,
+        AppProto::Ike,
+        AppProto::Nfs,
+        AppProto::Enip,
+        AppProto::Rdp,
+        AppProto::Imap,
+        AppProto::Pop3,
+        AppProto::Mqtt,
+        AppProto::Modbus,
+        AppProto::Dnp3,
+        AppProto::Tftp,
+        AppProto::Rfb,
+        AppProto::Telnet,
+        AppProto::Ldap,
+        AppProto::Pgsql,
+        AppProto::Bittorrent,
+    ];
+
+    /// Looks a protocol up by its EVE / config name (`ftp-data`, `bittorrent-dht`, `ssl` for tls).
+    pub fn from_name(name: &str) -> Option<AppProto> {
+        let name = if name.eq_ignore_ascii_case("ssl") {
+            "tls"
+        } else {
+            name
+        };
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|p| p.name().eq_ignore_ascii_case(name))
+    }
+
     /// The EVE name (`"http"`, `"tls"`, `"ftp-data"`, `"failed"`, ...).
     pub fn name(self) -> &'static str {
         match self {

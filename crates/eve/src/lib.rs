@@ -52,12 +52,11 @@ pub struct Envelope<'a> {
     pub event_type: &'a str,
     /// VLAN ids of the flow, outermost first (written as `"vlan":[...]` when not empty).
     pub vlan: &'a [u16],
-    pub src: Option<(IpAddr, u16)>,
-    pub dst: Option<(IpAddr, u16)>,
+    /// Source address and, where the protocol has them, port.
+    pub src: Option<(IpAddr, Option<u16>)>,
+    pub dst: Option<(IpAddr, Option<u16>)>,
     /// IP protocol number; written as Suricata's name ("TCP", "UDP", "ICMP", "IPv6-ICMP", or the number).
     pub proto: Option<u8>,
-    /// Whether ports are written (TCP, UDP, SCTP).
-    pub ports: bool,
     pub pkt_src: Option<&'a str>,
     pub tx_id: Option<u64>,
 }
@@ -74,7 +73,6 @@ impl<'a> Envelope<'a> {
             src: None,
             dst: None,
             proto: None,
-            ports: false,
             pkt_src: None,
             tx_id: None,
         }
@@ -154,7 +152,7 @@ impl LineBuf {
         if let Some((ip, port)) = env.src {
             b.extend_from_slice(b",\"src_ip\":");
             push_ip(b, ip);
-            if env.ports {
+            if let Some(port) = port {
                 b.extend_from_slice(b",\"src_port\":");
                 push_u64(b, port as u64);
             }
@@ -162,7 +160,7 @@ impl LineBuf {
         if let Some((ip, port)) = env.dst {
             b.extend_from_slice(b",\"dest_ip\":");
             push_ip(b, ip);
-            if env.ports {
+            if let Some(port) = port {
                 b.extend_from_slice(b",\"dest_port\":");
                 push_u64(b, port as u64);
             }
@@ -348,10 +346,9 @@ mod tests {
             let mut lb = LineBuf::new(sink);
             let mut env = Envelope::new(Timestamp::from_parts(1_795_936_691, 786_322), "dns");
             env.flow_id = Some(42);
-            env.src = Some(("192.168.77.10".parse().unwrap(), 51549));
-            env.dst = Some(("198.51.100.53".parse().unwrap(), 53));
+            env.src = Some(("192.168.77.10".parse().unwrap(), Some(51549)));
+            env.dst = Some(("198.51.100.53".parse().unwrap(), Some(53)));
             env.proto = Some(17);
-            env.ports = true;
             env.tx_id = Some(0);
             lb.begin(&env).field("dns", &serde_json::json!({"type": "query"}));
         }

@@ -34,6 +34,7 @@ fn pkt<'a>(ip: IpHeader, l4: L4, l3: &'a [u8], payload: &'a [u8]) -> Packet<'a> 
         l4,
         l3,
         payload,
+        tunnel: None,
     }
 }
 

@@ -567,6 +567,7 @@ mod tests {
             }),
             l3: &[],
             payload: &[],
+            tunnel: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! stage, and wires capture → workers → EVE output. It does no parsing or matching itself.
 
 mod config;
+mod detection;
 mod run;
 mod sensors;
 mod worker;
@@ -48,6 +49,9 @@ pub struct Cli {
     /// Signature file (added to rule files from the config).
     #[arg(short = 's')]
     pub sig: Vec<PathBuf>,
+    /// List the rule keywords and exit.
+    #[arg(long = "list-keywords")]
+    pub list_keywords: bool,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -94,18 +98,21 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
     for kv in &cli.set {
         settings.set(kv)?;
     }
-    if cli.sig_exclusive.is_some() || !cli.sig.is_empty() {
-        bail!(
-            "rule files (-S/-s) need the signature engine, which this build does not have yet; \
-             refusing to run without the rules rather than pretend they were applied"
-        );
+    if cli.list_keywords {
+        for k in rules::keywords() {
+            println!("{}: {}", k.name, k.description);
+        }
+        return Ok(ExitCode::SUCCESS);
     }
+    let rule_files: Vec<PathBuf> = cli.sig_exclusive.iter().chain(cli.sig.iter()).cloned().collect();
+    let engine = detection::load(&rule_files)?;
     let Some(input) = cli.read.clone() else {
         bail!("nothing to do: give a capture with -r FILE (live capture is not built yet)");
     };
     std::fs::create_dir_all(&cli.log_dir)
         .with_context(|| format!("creating log folder {}", cli.log_dir.display()))?;
-    let plan = run::Plan::from_cli(&cli, &settings)?;
+    let mut plan = run::Plan::from_cli(&cli, &settings)?;
+    plan.engine.detect = engine;
     let report = run::offline(&plan, &input)?;
     eprintln!("{}", report.summary());
     Ok(if report.read_errors > 0 {

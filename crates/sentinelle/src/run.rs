@@ -39,7 +39,24 @@ impl Plan {
                 sqli: true,
                 ..Default::default()
             },
+            tunnels: wire::TunnelOptions::default(),
+            stream_checksums: true,
+            detect: None,
         };
+        if let Some(v) = s.bool("stream.checksum-validation")? {
+            engine.stream_checksums = v;
+        }
+        for (key, flag) in [
+            ("decoder.vxlan.enabled", &mut engine.tunnels.vxlan),
+            ("decoder.geneve.enabled", &mut engine.tunnels.geneve),
+            ("decoder.teredo.enabled", &mut engine.tunnels.teredo),
+            ("decoder.erspan.enabled", &mut engine.tunnels.erspan),
+            ("decoder.gre.enabled", &mut engine.tunnels.gre),
+        ] {
+            if let Some(v) = s.bool(key)? {
+                *flag = v;
+            }
+        }
         match cli.checksum.as_deref() {
             Some("none") => {
                 engine.decode.checksums = false;
@@ -136,6 +153,12 @@ const KNOWN: &[&str] = &[
     "flow.max-flows",
     "defrag.memcap",
     "runmode",
+    "stream.checksum-validation",
+    "decoder.vxlan.enabled",
+    "decoder.geneve.enabled",
+    "decoder.teredo.enabled",
+    "decoder.erspan.enabled",
+    "decoder.gre.enabled",
     "sense.scan.enabled",
     "sense.scan.vertical-ports",
     "sense.scan.horizontal-hosts",
@@ -146,9 +169,39 @@ const KNOWN: &[&str] = &[
     "sense.sqli.enabled",
 ];
 
-fn app_keys(app: &mut app::AppConfig, s: &Settings) -> Result<Vec<&'static str>> {
-    let _ = (app, s);
-    Ok(Vec::new())
+/// `app-layer.protocols.<proto>.enabled`, `...ssh.hassh` and the HTTP body limits; returns the
+/// keys it used.
+fn app_keys<'s>(app: &mut app::AppConfig, s: &'s Settings) -> Result<Vec<&'s str>> {
+    let mut used = Vec::new();
+    for key in s.keys() {
+        let Some(rest) = key.strip_prefix("app-layer.protocols.") else {
+            continue;
+        };
+        let (proto, what) = rest.split_once('.').unwrap_or((rest, ""));
+        match what {
+            "enabled" => {
+                let Some(p) = app::AppProto::from_name(proto) else {
+                    continue;
+                };
+                // Suricata also accepts "detection-only": detection without a parser.
+                let on = match s.get(key) {
+                    Some(v) if v.eq_ignore_ascii_case("detection-only") => true,
+                    _ => s.bool(key)?.unwrap_or(true),
+                };
+                app.set_enabled(p, on);
+            }
+            "hassh" if proto == "ssh" => app.ssh_hassh = s.bool(key)?.unwrap_or(false),
+            "libhtp.default-config.request-body-limit" if proto == "http" => {
+                app.http.request_body_limit = s.size(key)?.unwrap_or(0) as usize;
+            }
+            "libhtp.default-config.response-body-limit" if proto == "http" => {
+                app.http.response_body_limit = s.size(key)?.unwrap_or(0) as usize;
+            }
+            _ => continue,
+        }
+        used.push(key);
+    }
+    Ok(used)
 }
 
 /// What a run did.
@@ -234,7 +287,7 @@ pub fn offline(plan: &Plan, input: &Path) -> Result<Report> {
     let mut report = Report::default();
     let stats = match plan.mode {
         RunMode::Single => {
-            let mut w = Worker::new(plan.engine.clone(), LineBuf::new(sink.clone()));
+            let mut w = Worker::new(0, plan.engine.clone(), LineBuf::new(sink.clone()));
             let last = for_each_frame(input, &mut report, |ts, link, data, n| w.frame(ts, link, data, n))?;
             w.finish(last);
             report.events += w.out.events;
@@ -305,7 +358,7 @@ fn run_workers(
         let h = std::thread::Builder::new()
             .name(format!("W#{i:02}"))
             .spawn(move || {
-                let mut w = Worker::new(cfg, out);
+                let mut w = Worker::new(i as u16, cfg, out);
                 let mut last = Timestamp::default();
                 for mut b in rx {
                     for &(ts, link, off, len, cnt) in &b.items {
@@ -327,6 +380,7 @@ fn run_workers(
     let mut defrag = Defrag::new(plan.engine.defrag);
     let mut scratch = DecodeStats::default();
     let opts = DecodeOptions { checksums: false };
+    let tunnels = plan.engine.tunnels;
     let mut send_failed = false;
     let mut send = |i: usize, batches: &mut Vec<Batch>| {
         let fresh = recycle_rx.try_recv().unwrap_or_else(|_| Batch::new());
@@ -336,7 +390,7 @@ fn run_workers(
         }
     };
     for_each_frame(input, report, |ts, link, data, cnt| {
-        let (idx, datagram) = match wire::decode(link, data, &opts, &mut scratch) {
+        let (idx, datagram) = match wire::decode_with(link, data, &opts, &tunnels, &mut scratch, |_, _| {}) {
             Ok(p) if p.frag.is_some() => match defrag.insert(ts, &p) {
                 Some(d) => (pick(&p, n), Some(d)),
                 None => return,

@@ -190,9 +190,8 @@ fn write_alert(out: &mut LineBuf, f: &Finding) {
     let mut env = Envelope::new(f.ts, "alert");
     env.flow_id = f.flow_id;
     env.proto = Some(f.proto);
-    env.ports = f.sport.is_some() || f.dport.is_some();
-    env.src = Some((f.src, f.sport.unwrap_or(0)));
-    env.dst = Some((f.dst, f.dport.unwrap_or(0)));
+    env.src = Some((f.src, f.sport));
+    env.dst = Some((f.dst, f.dport));
     let metadata = f
         .metadata
         .iter()

@@ -19,6 +19,12 @@ pub struct EngineConfig {
     pub defrag: DefragConfig,
     pub app: AppConfig,
     pub sense: SenseConfig,
+    /// Tunnels to open (`decoder.<kind>.enabled`).
+    pub tunnels: wire::TunnelOptions,
+    /// `stream.checksum-validation`: TCP segments with a bad checksum stay out of the stream.
+    pub stream_checksums: bool,
+    /// The compiled ruleset (`-S`/`-s`), shared by all workers.
+    pub detect: Option<std::sync::Arc<detect::Engine>>,
 }
 
 /// What a worker keeps per flow besides the flow table's own fields.
@@ -26,6 +32,7 @@ pub struct EngineConfig {
 pub struct PerFlow {
     pub app: AppLayer,
     pub sense: FlowSense,
+    pub detect: detect::FlowDetect,
 }
 
 /// Counters one worker keeps besides its stages' own.
@@ -45,6 +52,7 @@ pub struct Worker {
     defrag: Defrag,
     expect: Expectations,
     sensors: Sensors,
+    det: crate::detection::Detector,
     pub out: LineBuf,
     pub stats: WorkerStats,
     events: Vec<AppEvent>,
@@ -59,12 +67,16 @@ pub struct Worker {
 const EXPIRE_EVERY_US: i64 = 1_000_000;
 
 impl Worker {
-    pub fn new(cfg: EngineConfig, out: LineBuf) -> Worker {
+    /// A worker; `id` keeps its flow ids apart from the other workers'.
+    pub fn new(id: u16, cfg: EngineConfig, out: LineBuf) -> Worker {
+        let mut table = FlowTable::new(cfg.flow.clone());
+        table.set_worker_id(id);
         Worker {
-            table: FlowTable::new(cfg.flow.clone()),
+            table,
             defrag: Defrag::new(cfg.defrag),
             checksums: cfg.decode.checksums,
             sensors: Sensors::new(&cfg.sense),
+            det: crate::detection::Detector::new(cfg.detect.clone()),
             cfg,
             expect: Expectations::default(),
             out,
@@ -91,24 +103,45 @@ impl Worker {
         let opts = DecodeOptions {
             checksums: self.checksums,
         };
-        let pkt = match wire::decode(link, data, &opts, &mut self.stats.decode) {
+        // Outer packets of UDP-borne (and 6in4) tunnels have flows of their own, as in Suricata.
+        let mut carriers: Vec<Packet<'_>> = Vec::new();
+        let decoded = wire::decode_with(
+            link,
+            data,
+            &opts,
+            &self.cfg.tunnels,
+            &mut self.stats.decode,
+            |c, kind| {
+                if kind.carrier_has_flow() {
+                    carriers.push(*c);
+                }
+            },
+        );
+        let pkt = match decoded {
             Ok(p) => p,
             Err(_) => {
                 self.stats.decode_errors += 1;
                 return;
             }
         };
+        for c in &carriers {
+            self.packet(ts, c, data.len(), pcap_cnt);
+        }
+        let flow_len = pkt.flow_len(data.len());
         if pkt.frag.is_some() {
             if let Some(datagram) = self.defrag.insert(ts, &pkt) {
-                // The rebuilt datagram stands for the whole; count its frame length as the last piece's.
+                // The rebuilt datagram stands for the whole: it counts the last piece's length.
                 match wire::decode_ip(&datagram, &opts, &mut self.stats.decode) {
-                    Ok(whole) if whole.frag.is_none() => self.packet(ts, &whole, data.len(), pcap_cnt),
+                    Ok(mut whole) if whole.frag.is_none() => {
+                        whole.tunnel = whole.tunnel.or(pkt.tunnel);
+                        self.packet(ts, &whole, flow_len, pcap_cnt)
+                    }
                     _ => self.stats.decode_errors += 1,
                 }
             }
             return;
         }
-        self.packet(ts, &pkt, data.len(), pcap_cnt);
+        self.packet(ts, &pkt, flow_len, pcap_cnt);
     }
 
     /// Expires idle flows and fragments when packet time has moved on enough.
@@ -129,9 +162,13 @@ impl Worker {
     }
 
     fn packet(&mut self, ts: Timestamp, pkt: &Packet<'_>, frame_len: usize, pcap_cnt: u64) {
+        if !wants_flow(pkt) {
+            // GRE, IGMP, ...: no flow, as in Suricata (header-only rules will still see them).
+            return;
+        }
         let mut evicted = std::mem::take(&mut self.ended);
         let tcp_ok = match &pkt.l4 {
-            L4::Tcp(t) => self.tcp_checksum_ok(t.checksum_ok),
+            L4::Tcp(t) => !self.cfg.stream_checksums || self.tcp_checksum_ok(t.checksum_ok),
             _ => true,
         };
         {
@@ -145,6 +182,16 @@ impl Worker {
             let info = flow_info(flow);
             let new_flow = flow.pkts[0] + flow.pkts[1] == 1;
             self.sensors.packet(ts, pkt, new_flow);
+            let facts = crate::detection::FlowFacts {
+                dir,
+                established: match &flow.tcp {
+                    Some(t) => t.state >= flow::TcpState::Established,
+                    None => flow.proto != 6 && flow.pkts[0] > 0 && flow.pkts[1] > 0,
+                },
+                first_in_dir: flow.pkts[dir.index()] == 1,
+                tcp_session: flow.tcp.is_some(),
+            };
+            let det_on = self.det.enabled();
             let mut cx = Cx {
                 ts,
                 flow: &info,
@@ -152,12 +199,19 @@ impl Worker {
                 expect: &mut self.expect,
             };
             let parent = flow.app.app.parent_id();
-            let PerFlow { app, sense } = &mut flow.app;
+            let PerFlow {
+                app,
+                sense,
+                detect: fd,
+            } = &mut flow.app;
             match &pkt.l4 {
                 L4::Tcp(t) if tcp_ok => {
                     if let Some(sess) = &mut flow.tcp {
                         let app_cfg = &self.cfg.app;
                         sess.on_segment(dir, t, pkt.payload, &self.cfg.flow.tcp, &mut |d, chunk| {
+                            if let (true, flow::Chunk::Data(b)) = (det_on, chunk) {
+                                fd.push_stream(d.index(), b);
+                            }
                             app.on_tcp(app_cfg, d, chunk, &mut cx)
                         });
                     }
@@ -168,6 +222,12 @@ impl Worker {
                 L4::Tcp(_) => self.stats.tcp_bad_checksum_ignored += 1,
                 L4::Udp(_) => app.on_udp(&self.cfg.app, dir, pkt.payload, &mut cx),
                 _ => {}
+            }
+            if det_on {
+                self.det
+                    .packet(ts, pkt, &facts, &info, app, fd, &self.events, pcap_cnt);
+                let vlan = &flow.vlan[..usize::from(flow.vlan_count.min(2))];
+                self.stats.alerts += self.det.write(&mut self.out, vlan);
             }
             if !self.events.is_empty() {
                 for ev in &self.events {
@@ -242,6 +302,16 @@ impl Worker {
             }
             app.on_close(&mut cx);
         }
+        if self.det.enabled() {
+            let established = f.tcp.as_ref().map_or(f.pkts[0] > 0 && f.pkts[1] > 0, |t| {
+                t.state >= flow::TcpState::Established
+            });
+            let PerFlow { app, detect: fd, .. } = &mut f.app;
+            self.det
+                .end_flow(&info, f.last, app, fd, &self.events, established);
+            let vlan = &f.vlan[..usize::from(f.vlan_count.min(2))];
+            self.stats.alerts += self.det.write(&mut self.out, vlan);
+        }
         for ev in &self.events {
             self.sensors.record(&info, ev);
         }
@@ -258,6 +328,11 @@ impl Worker {
         write_flow(&mut self.out, &f, reason, now);
         self.stats.flows_logged += 1;
     }
+}
+
+/// Packets Suricata gives a flow: TCP, UDP, ICMP, ICMPv6, SCTP, ESP, and the IP-in-IP carriers.
+fn wants_flow(p: &Packet<'_>) -> bool {
+    matches!(p.ip.proto, 1 | 4 | 6 | 17 | 41 | 50 | 58 | 132)
 }
 
 fn flow_info(f: &Flow<PerFlow>) -> FlowInfo {
@@ -283,15 +358,15 @@ fn write_app_events(
     events: &mut Vec<AppEvent>,
     pcap_cnt: Option<u64>,
 ) {
-    let client = Some((info.client, info.client_port));
-    let server = Some((info.server, info.server_port));
+    let ports = has_ports(info.proto);
+    let client = Some((info.client, ports.then_some(info.client_port)));
+    let server = Some((info.server, ports.then_some(info.server_port)));
     for ev in events.drain(..) {
         let mut env = Envelope::new(ev.ts, ev.record.event_type());
         env.flow_id = Some(info.id);
         env.vlan = vlan;
         env.pcap_cnt = pcap_cnt;
         env.proto = Some(info.proto);
-        env.ports = has_ports(info.proto);
         env.pkt_src = pcap_cnt.map(|_| "wire/pcap");
         let (src, dst) = match (&ev.record, ev.dir) {
             (Record::FileInfo(_) | Record::Anomaly(_), Direction::ToClient) => (server, client),
@@ -354,9 +429,9 @@ fn write_flow(out: &mut LineBuf, f: &Flow<PerFlow>, reason: EndReason, now: Time
     env.flow_id = Some(f.id);
     env.vlan = &f.vlan[..usize::from(f.vlan_count.min(2))];
     env.proto = Some(f.proto);
-    env.ports = has_ports(f.proto);
-    env.src = Some((f.src, f.sport));
-    env.dst = Some((f.dst, f.dport));
+    let ports = has_ports(f.proto);
+    env.src = Some((f.src, ports.then_some(f.sport)));
+    env.dst = Some((f.dst, ports.then_some(f.dport)));
     let mut e = out.begin(&env);
     if !has_ports(f.proto) {
         if let Some((t, c)) = f.icmp[0] {
@@ -398,6 +473,11 @@ fn write_flow(out: &mut LineBuf, f: &Flow<PerFlow>, reason: EndReason, now: Time
         alerted: false,
     };
     e.field("flow", &body);
+    if f.proto == 6 && f.tcp.is_none() {
+        // No session was tracked (no SYN seen): Suricata still writes empty flags.
+        let none = serde_json::json!({"tcp_flags": "00", "tcp_flags_ts": "00", "tcp_flags_tc": "00"});
+        e.field("tcp", &none);
+    }
     if let Some(t) = &f.tcp {
         let all = t.flags[0] | t.flags[1];
         let mut m = serde_json::Map::new();

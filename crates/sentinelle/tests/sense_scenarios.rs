@@ -92,7 +92,9 @@ fn hydra_ftp_brute_force_and_success() {
     let ok = find(&a, 9_200_102);
     assert_eq!(meta(ok, "success_user")[0], "alice");
     let sum = find(&a, 9_200_103);
-    assert_eq!(meta(sum, "failures")[0], "43");
+    // hydra sent 44 passwords: 40 got a 530, one a 230, and 3 were cut off unanswered when
+    // hydra stopped on success (Suricata's ftp records show the same).
+    assert_eq!(meta(sum, "failures")[0], "40");
     assert_eq!(meta(sum, "outcome")[0], "success");
 }
 
@@ -111,15 +113,15 @@ fn hydra_ssh_brute_force_and_success() {
 #[test]
 fn sqlmap_injection() {
     let a = sense_alerts("sqlmap");
-    let v = find(&a, 9_200_001);
-    assert_eq!(v["src_ip"], "203.0.113.66");
-    assert_eq!(v["dest_ip"], "192.168.77.20");
-    assert_eq!(v["dest_port"], 80);
-    assert_eq!(meta(v, "parameter")[0], "id");
-    assert!(
-        a.iter().all(|x| x["alert"]["signature_id"] == 9_200_001),
-        "{a:#?}"
-    );
+    assert!(a.len() >= 10, "{a:#?}");
+    for v in &a {
+        assert_eq!(v["alert"]["signature_id"], 9_200_001);
+        assert_eq!(v["src_ip"], "203.0.113.66");
+        assert_eq!(v["dest_ip"], "192.168.77.20");
+        assert_eq!(v["dest_port"], 80);
+    }
+    // The injection point sqlmap found (its first probe also injects a random parameter).
+    assert!(a.iter().any(|v| meta(v, "parameter")[0] == "id"), "{a:#?}");
 }
 
 #[test]

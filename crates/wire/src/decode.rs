@@ -3,7 +3,16 @@
 //! The hot path of the engine: no allocation, every length checked once, every read
 //! bounds-checked (`get`/`first_chunk`), so a malformed frame is a [`DecodeError`], never a
 //! panic. Link types: Ethernet (802.1Q / 802.1ad / 0x9100 VLAN tags, the first two recorded;
-//! PPPoE session; MPLS), Linux SLL and SLL2, raw IPv4/IPv6, BSD null/loopback.
+//! PPPoE session; MPLS with Suricata's label rules and Ethernet pseudowires; NSH), Linux SLL
+//! and SLL2, raw IPv4/IPv6, BSD null/loopback.
+//!
+//! Tunnels (see `tunnel.rs` for the headers): after a packet decodes, [`decode_with`] looks
+//! for a tunnel in it (GRE/PPTP/ERSPAN in protocol 47, IP-in-IP in 4 and 41, Teredo, Geneve
+//! and VXLAN on their UDP ports, in Suricata's order) and, when the inner packet decodes,
+//! continues with it, up to [`TunnelOptions::max_depth`] levels. The innermost packet is
+//! returned with [`Packet::tunnel`] set; each carrier is handed to a callback. A carrier whose
+//! inner packet does not decode is returned as an ordinary packet (Suricata drops the inner
+//! pseudo packet and goes on with the carrier).
 //!
 //! Semantics follow Suricata's decoder where it matters for detection:
 //! - IPv4: the datagram is cut at its total length (Ethernet padding dropped); total length
@@ -25,6 +34,8 @@
 //!   packet is still returned).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::tunnel::{self, Encap, Inner, Probe, Tunnel, TunnelKind, TunnelOptions, TunnelRoot};
 
 /// IP protocol numbers we decode.
 pub mod ipproto {
@@ -89,6 +100,30 @@ pub struct DecodeStats {
     pub raw: u64,
     pub pppoe: u64,
     pub mpls: u64,
+    /// GRE headers looked at (valid or not), v0 and v1.
+    pub gre: u64,
+    /// ERSPAN type I/II/III frames opened.
+    pub erspan: u64,
+    /// PPP frames (inside PPTP GRE).
+    pub ppp: u64,
+    /// VXLAN headers recognised.
+    pub vxlan: u64,
+    /// Geneve headers recognised.
+    pub geneve: u64,
+    /// Teredo packets decapsulated.
+    pub teredo: u64,
+    /// NSH headers.
+    pub nsh: u64,
+    /// IPv6-in-IPv4 (6in4) packets decapsulated.
+    pub ipv6_in_ipv4: u64,
+    /// IPv4-in-IPv6 packets decapsulated.
+    pub ipv4_in_ipv6: u64,
+    /// IPv6-in-IPv6 packets decapsulated.
+    pub ipv6_in_ipv6: u64,
+    /// IPv4-in-IPv4 packets decapsulated (only when enabled).
+    pub ipv4_in_ipv4: u64,
+    /// Tunnels left closed because they were nested deeper than [`TunnelOptions::max_depth`].
+    pub tunnel_too_deep: u64,
 }
 
 /// The IP layer of a decoded packet.
@@ -188,6 +223,10 @@ pub struct Packet<'a> {
     pub l3: &'a [u8],
     /// The transport payload (the IP payload for `L4::Other`; for a fragment, the fragment's payload).
     pub payload: &'a [u8],
+    /// Set when the packet was decapsulated from a tunnel: the kind, depth and outermost packet.
+    /// `vlan` then holds only the tags found inside the tunnel (and an ERSPAN header's VLAN), as
+    /// in Suricata, where the tunnelled packet does not inherit the carrier's VLAN ids.
+    pub tunnel: Option<Tunnel>,
 }
 
 impl Packet<'_> {
@@ -210,6 +249,12 @@ impl Packet<'_> {
             L4::Tcp(t) => Some(t),
             _ => None,
         }
+    }
+    /// The bytes this packet counts for in its flow, given the captured frame's length:
+    /// Suricata counts a tunnelled packet by its pseudo-packet length ([`Tunnel::len`]) and any
+    /// other packet by the whole frame.
+    pub fn flow_len(&self, frame_len: usize) -> usize {
+        self.tunnel.map_or(frame_len, |t| t.len as usize)
     }
 }
 
@@ -235,6 +280,21 @@ const ETH_PPPOE_SESSION: u16 = 0x8864;
 const ETH_MPLS_UC: u16 = 0x8847;
 const ETH_MPLS_MC: u16 = 0x8848;
 
+const ETH_NSH: u16 = 0x894f;
+
+const NSH_NEXT_IPV4: u8 = 1;
+const NSH_NEXT_IPV6: u8 = 2;
+const NSH_NEXT_ETHERNET: u8 = 3;
+const NSH_NEXT_MPLS: u8 = 5;
+
+const MPLS_LABEL_IPV4: u32 = 0;
+const MPLS_LABEL_IPV6: u32 = 2;
+/// Labels below this are reserved; 0 (IPv4) and 2 (IPv6) are read, the others end decoding.
+const MPLS_MAX_RESERVED_LABEL: u32 = 15;
+
+/// Link-layer headers (VLAN tags, MPLS stacks, NSH, pseudowire Ethernet) beyond this many in
+/// one frame are treated as an invalid frame.
+const MAX_LINK_LAYERS: usize = 32;
 /// VLAN tags beyond this many are treated as an invalid frame.
 const MAX_VLAN_TAGS: usize = 8;
 /// MPLS labels beyond this many are treated as an invalid frame.
@@ -270,7 +330,8 @@ impl Packet<'_> {
     }
 }
 
-/// Decodes one captured frame of the given link type.
+/// Decodes one captured frame of the given link type, opening tunnels with Suricata's default
+/// settings ([`TunnelOptions::SURICATA`]): the packet returned is the innermost one.
 ///
 /// Counts the frame in `stats.pkts`/`stats.bytes`, every layer it passes, and the outcome: a
 /// [`DecodeError::Unsupported`] (e.g. ARP) in `stats.unsupported`, any other error in
@@ -281,6 +342,30 @@ pub fn decode<'a>(
     opts: &DecodeOptions,
     stats: &mut DecodeStats,
 ) -> Result<Packet<'a>, DecodeError> {
+    decode_with(link, frame, opts, &TunnelOptions::SURICATA, stats, |_, _| {})
+}
+
+/// Decodes one captured frame like [`decode`], opening the tunnels `tunnels` allows, and hands
+/// every carrier to `on_carrier`, outermost first, with the kind of tunnel it carries.
+///
+/// A carrier is a packet whose payload held another packet that decoded: the captured packet
+/// of a VXLAN frame (UDP, `tunnel` `None`), then, for a tunnel inside a tunnel, the middle
+/// packet (its `tunnel` set). The returned packet is the innermost one that decoded; when a
+/// tunnel's inner packet does not decode (ARP in VXLAN, a PPP control frame, a malformed
+/// packet), the carrier itself is returned as an ordinary packet. Suricata processes every
+/// carrier as a packet of its own (header rules only; no payload inspection) and gives the
+/// UDP carriers a flow ([`TunnelKind::carrier_has_flow`]).
+pub fn decode_with<'a, F>(
+    link: crate::LinkType,
+    frame: &'a [u8],
+    opts: &DecodeOptions,
+    tunnels: &TunnelOptions,
+    stats: &mut DecodeStats,
+    mut on_carrier: F,
+) -> Result<Packet<'a>, DecodeError>
+where
+    F: FnMut(&Packet<'a>, TunnelKind),
+{
     use crate::LinkType;
     stats.pkts += 1;
     stats.bytes += frame.len() as u64;
@@ -303,21 +388,241 @@ pub fn decode<'a>(
         }
     };
     count_error(&r, stats);
-    r
+    r.map(|p| decapsulate(p, opts, tunnels, stats, &mut on_carrier))
 }
 
-/// Decodes a bare IP datagram (IPv4 or IPv6 by its version nibble), e.g. one rebuilt by [`crate::Defrag`].
+/// Decodes a bare IP datagram (IPv4 or IPv6 by its version nibble), e.g. one rebuilt by
+/// [`crate::Defrag`], opening tunnels with Suricata's defaults.
 ///
 /// Unlike [`decode`] it does not count `pkts`/`bytes` (the datagram is not a captured frame);
-/// it counts the layers and errors like [`decode`].
+/// it counts the layers and errors like [`decode`]. A datagram rebuilt from fragments that
+/// came out of a tunnel decodes with `tunnel` `None`: copy the last fragment's [`Tunnel`].
 pub fn decode_ip<'a>(
     datagram: &'a [u8],
     opts: &DecodeOptions,
     stats: &mut DecodeStats,
 ) -> Result<Packet<'a>, DecodeError> {
+    decode_ip_with(datagram, opts, &TunnelOptions::SURICATA, stats, |_, _| {})
+}
+
+/// [`decode_ip`] with the tunnel switches and carrier callback of [`decode_with`].
+pub fn decode_ip_with<'a, F>(
+    datagram: &'a [u8],
+    opts: &DecodeOptions,
+    tunnels: &TunnelOptions,
+    stats: &mut DecodeStats,
+    mut on_carrier: F,
+) -> Result<Packet<'a>, DecodeError>
+where
+    F: FnMut(&Packet<'a>, TunnelKind),
+{
     let r = decode_ip_any(datagram, opts, stats);
     count_error(&r, stats);
-    r
+    r.map(|p| decapsulate(p, opts, tunnels, stats, &mut on_carrier))
+}
+
+/// Opens tunnel after tunnel until the packet is not a carrier (or the nesting bound is hit).
+fn decapsulate<'a, F>(
+    mut pkt: Packet<'a>,
+    opts: &DecodeOptions,
+    tunnels: &TunnelOptions,
+    stats: &mut DecodeStats,
+    on_carrier: &mut F,
+) -> Packet<'a>
+where
+    F: FnMut(&Packet<'a>, TunnelKind),
+{
+    let mut depth = 0u8;
+    while let Some((mut inner, enc)) = open_tunnel(&pkt, depth, opts, tunnels, stats) {
+        on_carrier(&pkt, enc.kind);
+        depth = depth.saturating_add(1);
+        let root = match pkt.tunnel {
+            Some(t) => t.root,
+            None => TunnelRoot {
+                src: pkt.ip.src,
+                dst: pkt.ip.dst,
+                proto: pkt.ip.proto,
+                src_port: pkt.src_port(),
+                dst_port: pkt.dst_port(),
+            },
+        };
+        if let Some(v) = enc.vlan {
+            inner.vlan = [v, inner.vlan[0]];
+            inner.vlan_count = inner.vlan_count.saturating_add(1).min(2);
+        }
+        inner.tunnel = Some(Tunnel {
+            kind: enc.kind,
+            depth,
+            root,
+            len: u32::try_from(enc.len).unwrap_or(u32::MAX),
+        });
+        pkt = inner;
+    }
+    pkt
+}
+
+/// If `pkt` carries a packet that decodes, returns it (tunnel fields not yet set) and the
+/// tunnel header; counts the tunnel and any anomaly of it.
+fn open_tunnel<'a>(
+    pkt: &Packet<'a>,
+    depth: u8,
+    opts: &DecodeOptions,
+    tun: &TunnelOptions,
+    stats: &mut DecodeStats,
+) -> Option<(Packet<'a>, Encap<'a>)> {
+    if pkt.frag.is_some() {
+        return None;
+    }
+    let v4 = pkt.ip.src.is_ipv4();
+    // Up to three candidates, in Suricata's order (UDP: Teredo, Geneve, VXLAN).
+    let mut probes: [Option<Probe<'a>>; 3] = [None; 3];
+    match (pkt.l4, pkt.ip.proto) {
+        (L4::Other, 47) if tun.gre => {
+            stats.gre += 1;
+            probes[0] = Some(tunnel::gre(pkt.payload, tun));
+        }
+        (L4::Other, 41) if tun.ip_in_ip => {
+            let kind = if v4 {
+                TunnelKind::Ipv6InIpv4
+            } else {
+                TunnelKind::Ipv6InIpv6
+            };
+            probes[0] = Some(Probe::Open(Encap {
+                kind,
+                inner: Inner::Ipv6(pkt.payload),
+                len: pkt.payload.len(),
+                vlan: None,
+            }));
+        }
+        (L4::Other, 4) if (v4 && tun.ipv4_in_ipv4) || (!v4 && tun.ip_in_ip) => {
+            let kind = if v4 {
+                TunnelKind::Ipv4InIpv4
+            } else {
+                TunnelKind::Ipv4InIpv6
+            };
+            probes[0] = Some(Probe::Open(Encap {
+                kind,
+                inner: Inner::Ipv4(pkt.payload),
+                len: pkt.payload.len(),
+                vlan: None,
+            }));
+        }
+        (L4::Udp(u), _) => {
+            let (sp, dp) = (u.src_port, u.dst_port);
+            if tun.teredo_on(sp, dp) {
+                probes[0] = Some(tunnel::teredo(pkt.payload));
+            }
+            if tun.geneve && tun.geneve_ports.has_either(sp, dp) {
+                probes[1] = Some(tunnel::geneve(pkt.payload));
+            }
+            if tun.vxlan && tun.vxlan_ports.has_either(sp, dp) {
+                probes[2] = Some(tunnel::vxlan(pkt.payload));
+            }
+        }
+        _ => return None,
+    }
+    for probe in probes.into_iter().flatten() {
+        let enc = match probe {
+            Probe::No => continue,
+            Probe::Empty { kind, invalid } => {
+                // A header was recognised but carries nothing we decode.
+                match kind {
+                    TunnelKind::Vxlan => stats.vxlan += 1,
+                    TunnelKind::Geneve => stats.geneve += 1,
+                    _ => {}
+                }
+                if invalid {
+                    stats.invalid += 1;
+                }
+                return None;
+            }
+            Probe::Open(enc) => enc,
+        };
+        if depth >= tun.max_depth {
+            stats.tunnel_too_deep += 1;
+            stats.invalid += 1;
+            return None;
+        }
+        match enc.kind {
+            TunnelKind::ErspanI | TunnelKind::ErspanII | TunnelKind::ErspanIII => stats.erspan += 1,
+            TunnelKind::Vxlan => stats.vxlan += 1,
+            TunnelKind::Geneve => stats.geneve += 1,
+            _ => {}
+        }
+        match decode_inner(enc.inner, opts, stats) {
+            Ok(inner) => {
+                match enc.kind {
+                    TunnelKind::Teredo => stats.teredo += 1,
+                    TunnelKind::Ipv6InIpv4 => stats.ipv6_in_ipv4 += 1,
+                    TunnelKind::Ipv4InIpv6 => stats.ipv4_in_ipv6 += 1,
+                    TunnelKind::Ipv6InIpv6 => stats.ipv6_in_ipv6 += 1,
+                    TunnelKind::Ipv4InIpv4 => stats.ipv4_in_ipv4 += 1,
+                    _ => {}
+                }
+                return Some((inner, enc));
+            }
+            // Teredo is a guess: a payload that is not a valid IPv6 packet is ordinary UDP,
+            // and the next candidate may still match.
+            Err(_) if enc.kind == TunnelKind::Teredo => continue,
+            Err(DecodeError::Unsupported { .. }) => return None,
+            Err(_) => {
+                stats.invalid += 1;
+                return None;
+            }
+        }
+    }
+    None
+}
+
+fn decode_inner<'a>(
+    inner: Inner<'a>,
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    match inner {
+        Inner::Ipv4(d) => decode_ipv4(d, opts, stats),
+        Inner::Ipv6(d) => decode_ipv6(d, opts, stats),
+        Inner::Ip(d) => decode_ip_any(d, opts, stats),
+        Inner::Ethertype(t, d) => decode_ethertype(t, d, opts, stats),
+        Inner::Ethernet(d) => decode_ethernet(d, opts, stats),
+        Inner::Ppp(d) => decode_ppp(d, opts, stats),
+    }
+}
+
+/// PPP as Suricata's `DecodePPP` reads it (PPTP): an optional `ff 03` HDLC header, then a one-
+/// or two-byte protocol; IPv4, IPv6 and VJ-uncompressed IPv4 are decoded.
+fn decode_ppp<'a>(
+    d: &'a [u8],
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<Packet<'a>, DecodeError> {
+    stats.ppp += 1;
+    let Some(&first) = d.first() else {
+        return Err(truncated("ppp", 0, 1));
+    };
+    let at = if first == 0xff { 2 } else { 0 };
+    let Some(&pb) = d.get(at) else {
+        return Err(truncated("ppp", d.len(), at + 1));
+    };
+    let (proto, data_off) = if pb & 0x01 != 0 {
+        (u16::from(pb), at + 1)
+    } else {
+        match d.get(at + 1) {
+            Some(&lo) => (be16(pb, lo), at + 2),
+            None => return Err(truncated("ppp", d.len(), at + 2)),
+        }
+    };
+    let data = d.get(data_off..).unwrap_or_default();
+    match proto {
+        0x21 => decode_ipv4(data, opts, stats),
+        0x57 => decode_ipv6(data, opts, stats),
+        // VJ uncompressed TCP/IP: an IPv4 header (the protocol byte holds the slot id).
+        0x2f if data.first().is_some_and(|b| b >> 4 == 4) => decode_ipv4(data, opts, stats),
+        p => Err(DecodeError::Unsupported {
+            what: "PPP protocol",
+            value: u32::from(p),
+        }),
+    }
 }
 
 #[inline]
@@ -411,8 +716,8 @@ fn decode_null<'a>(
     }
 }
 
-/// Dispatches on an ethertype, peeling VLAN tags (802.1Q, 802.1ad, 0x9100), PPPoE session and
-/// MPLS headers on the way to IPv4/IPv6.
+/// Dispatches on an ethertype, peeling VLAN tags (802.1Q, 802.1ad, 0x9100), PPPoE session,
+/// MPLS (with Ethernet pseudowires) and NSH headers on the way to IPv4/IPv6.
 fn decode_ethertype<'a>(
     mut ethertype: u16,
     mut data: &'a [u8],
@@ -422,7 +727,12 @@ fn decode_ethertype<'a>(
     let mut vlan = [0u16; 2];
     let mut vlan_count = 0u8;
     let mut tags = 0usize;
+    let mut layers = 0usize;
     let mut pkt = loop {
+        layers += 1;
+        if layers > MAX_LINK_LAYERS {
+            return Err(invalid("ethernet", "too many layers"));
+        }
         match ethertype {
             ETH_IPV4 => break decode_ipv4(data, opts, stats)?,
             ETH_IPV6 => break decode_ipv6(data, opts, stats)?,
@@ -473,7 +783,7 @@ fn decode_ethertype<'a>(
             ETH_MPLS_UC | ETH_MPLS_MC => {
                 stats.mpls += 1;
                 let mut labels = 0usize;
-                loop {
+                let label = loop {
                     let Some((lbl, rest)) = data.split_first_chunk::<4>() else {
                         return Err(truncated("mpls", data.len(), 4));
                     };
@@ -483,10 +793,86 @@ fn decode_ethertype<'a>(
                         return Err(invalid("mpls", "too many labels"));
                     }
                     if lbl[2] & 0x01 != 0 {
-                        break; // bottom of stack
+                        // Bottom of stack: the 20-bit label says what follows.
+                        break (u32::from(lbl[0]) << 12) | (u32::from(lbl[1]) << 4) | u32::from(lbl[2] >> 4);
+                    }
+                };
+                match label {
+                    MPLS_LABEL_IPV4 => break decode_ipv4(data, opts, stats)?,
+                    MPLS_LABEL_IPV6 => break decode_ipv6(data, opts, stats)?,
+                    l if l < MPLS_MAX_RESERVED_LABEL => {
+                        return Err(DecodeError::Unsupported {
+                            what: "MPLS reserved label",
+                            value: l,
+                        })
+                    }
+                    _ => {}
+                }
+                // Suricata's best guess: the IP version nibble, or 0 for an Ethernet pseudowire
+                // behind a 4-byte control word.
+                if data.len() < 4 {
+                    return Err(truncated("mpls", data.len(), 4));
+                }
+                match data.first().map(|b| b >> 4) {
+                    Some(4) => break decode_ipv4(data, opts, stats)?,
+                    Some(6) => break decode_ipv6(data, opts, stats)?,
+                    Some(0) => {
+                        stats.ethernet += 1;
+                        let Some((eth, rest)) = data.get(4..).and_then(|d| d.split_first_chunk::<14>())
+                        else {
+                            return Err(truncated("mpls pseudowire", data.len(), 18));
+                        };
+                        ethertype = be16(eth[12], eth[13]);
+                        data = rest;
+                    }
+                    _ => return Err(invalid("mpls", "payload type")),
+                }
+            }
+            ETH_NSH => {
+                stats.nsh += 1;
+                let Some(h) = data.first_chunk::<8>() else {
+                    return Err(truncated("nsh", data.len(), 8));
+                };
+                if h[0] >> 6 != 0 {
+                    return Err(DecodeError::Unsupported {
+                        what: "NSH version",
+                        value: u32::from(h[0] >> 6),
+                    });
+                }
+                let hl = usize::from(be16(h[0], h[1]) & 0x3f) * 4;
+                if hl < 8 || hl >= data.len() {
+                    return Err(invalid("nsh", "header length"));
+                }
+                match h[2] {
+                    1 if hl != 24 => return Err(invalid("nsh", "header length")),
+                    1 | 2 => {}
+                    md => {
+                        return Err(DecodeError::Unsupported {
+                            what: "NSH MD type",
+                            value: u32::from(md),
+                        })
                     }
                 }
-                break decode_ip_any(data, opts, stats)?;
+                data = data.get(hl..).unwrap_or_default();
+                match h[3] {
+                    NSH_NEXT_IPV4 => break decode_ipv4(data, opts, stats)?,
+                    NSH_NEXT_IPV6 => break decode_ipv6(data, opts, stats)?,
+                    NSH_NEXT_ETHERNET => {
+                        stats.ethernet += 1;
+                        let Some((eth, rest)) = data.split_first_chunk::<14>() else {
+                            return Err(truncated("ethernet", data.len(), 14));
+                        };
+                        ethertype = be16(eth[12], eth[13]);
+                        data = rest;
+                    }
+                    NSH_NEXT_MPLS => ethertype = ETH_MPLS_UC,
+                    next => {
+                        return Err(DecodeError::Unsupported {
+                            what: "NSH next protocol",
+                            value: u32::from(next),
+                        })
+                    }
+                }
             }
             other => {
                 return Err(DecodeError::Unsupported {
@@ -591,6 +977,7 @@ fn decode_ipv4<'a>(
             l4,
             l3,
             payload: body,
+            tunnel: None,
         });
     }
     let addrs = header.get(12..20).unwrap_or_default();
@@ -603,6 +990,7 @@ fn decode_ipv4<'a>(
         l4,
         l3,
         payload,
+        tunnel: None,
     })
 }
 
@@ -663,6 +1051,7 @@ fn decode_ipv6<'a>(
             l4,
             l3,
             payload: body,
+            tunnel: None,
         });
     }
     let addrs = l3.get(8..40).unwrap_or_default();
@@ -675,6 +1064,7 @@ fn decode_ipv6<'a>(
         l4,
         l3,
         payload,
+        tunnel: None,
     })
 }
 

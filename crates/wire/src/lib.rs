@@ -3,15 +3,21 @@
 //! The lowest crate of the pipeline. It owns the shared vocabulary every later stage uses:
 //! [`Timestamp`], [`LinkType`], and the decoded packet [`Packet`] whose slices borrow the
 //! capture buffer. Decoding never panics: a malformed frame is a [`DecodeError`] and an
-//! anomaly counted in [`DecodeStats`].
+//! anomaly counted in [`DecodeStats`]. Tunnels (GRE, ERSPAN, VXLAN, Geneve, Teredo, IP-in-IP)
+//! are opened and the innermost packet returned, its [`Packet::tunnel`] telling how it was
+//! carried; [`decode_with`] also hands over each carrier.
 
 pub mod checksum;
 mod decode;
 mod defrag;
+mod tunnel;
 
 pub use decode::*;
 pub use defrag::{Defrag, DefragConfig, DefragStats, MAX_FRAGMENTS};
+pub use tunnel::{Tunnel, TunnelKind, TunnelOptions, TunnelPorts, TunnelRoot, MAX_TUNNEL_DEPTH};
 
+#[cfg(test)]
+mod decap_tests;
 #[cfg(test)]
 mod testutil;
 

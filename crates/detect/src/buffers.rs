@@ -1,0 +1,240 @@
+//! The inspection buffers of app-layer records: which [`Buffer`]s this engine can fill, and
+//! their bytes for one record and direction (HTTP request or response side, DNS request,
+//! TLS client or server side, SSH client or server banner).
+
+use app::Record;
+use rules::Buffer;
+
+/// Whether the engine can fill `b` from a record.
+pub fn supported(b: Buffer) -> bool {
+    use Buffer::*;
+    matches!(
+        b,
+        Payload
+            | HttpUri
+            | HttpUriRaw
+            | HttpMethod
+            | HttpProtocol
+            | HttpStart
+            | HttpRequestLine
+            | HttpResponseLine
+            | HttpRequestBody
+            | HttpHeader
+            | HttpHeaderRaw
+            | HttpHeaderNames
+            | HttpCookie
+            | HttpUserAgent
+            | HttpHost
+            | HttpHostRaw
+            | HttpAccept
+            | HttpAcceptLang
+            | HttpAcceptEnc
+            | HttpConnection
+            | HttpContentLen
+            | HttpContentType
+            | HttpLocation
+            | HttpServer
+            | HttpReferer
+            | HttpStatCode
+            | HttpStatMsg
+            | HttpRequestHeader
+            | HttpResponseHeader
+            | FileData
+            | DnsQuery
+            | TlsSni
+            | TlsCertIssuer
+            | TlsCertSubject
+            | TlsCertSerial
+            | TlsCertFingerprint
+            | Ja3Hash
+            | Ja3String
+            | Ja3sHash
+            | Ja3sString
+            | SshProto
+            | SshSoftware
+            | SshHassh
+            | SshHasshString
+            | SshHasshServer
+            | SshHasshServerString
+    )
+}
+
+/// The protocol whose records carry `b`.
+pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
+    use Buffer::*;
+    Some(match b {
+        DnsQuery => app::AppProto::Dns,
+        TlsSni | TlsCertIssuer | TlsCertSubject | TlsCertSerial | TlsCertFingerprint | Ja3Hash
+        | Ja3String | Ja3sHash | Ja3sString => app::AppProto::Tls,
+        SshProto | SshSoftware | SshHassh | SshHasshString | SshHasshServer | SshHasshServerString => {
+            app::AppProto::Ssh
+        }
+        Payload => return None,
+        _ => app::AppProto::Http,
+    })
+}
+
+/// Which directions a buffer exists in: (to server, to client).
+pub fn directions(b: Buffer) -> (bool, bool) {
+    use Buffer::*;
+    match b {
+        HttpUri | HttpUriRaw | HttpMethod | HttpRequestLine | HttpRequestBody | HttpUserAgent | HttpHost
+        | HttpHostRaw | HttpAccept | HttpAcceptLang | HttpAcceptEnc | HttpReferer | HttpRequestHeader
+        | DnsQuery | TlsSni | Ja3Hash | Ja3String | SshHassh | SshHasshString => (true, false),
+        HttpResponseLine | HttpLocation | HttpServer | HttpStatCode | HttpStatMsg | HttpResponseHeader
+        | FileData | TlsCertIssuer | TlsCertSubject | TlsCertSerial | TlsCertFingerprint | Ja3sHash
+        | Ja3sString | SshHasshServer | SshHasshServerString => (false, true),
+        _ => (true, true),
+    }
+}
+
+fn push(out: &mut Vec<Vec<u8>>, b: Option<&[u8]>) {
+    if let Some(b) = b {
+        out.push(b.to_vec());
+    }
+}
+
+fn push_nonempty(out: &mut Vec<Vec<u8>>, b: Option<&[u8]>) {
+    if let Some(b) = b.filter(|b| !b.is_empty()) {
+        out.push(b.to_vec());
+    }
+}
+
+/// Appends the instances of buffer `b` of `rec` in direction `to_server` to `out`.
+pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
+    use Buffer::*;
+    match rec {
+        Record::Http(tx) => {
+            let h = |n: &[u8]| {
+                if to_server {
+                    tx.request_headers.get(n)
+                } else {
+                    tx.response_headers.get(n)
+                }
+            };
+            if to_server {
+                match b {
+                    HttpUri => push_nonempty(out, tx.has_uri().then_some(tx.uri.as_slice())),
+                    HttpUriRaw => push_nonempty(out, tx.has_uri().then_some(tx.uri_raw())),
+                    HttpMethod => push_nonempty(out, Some(tx.method())),
+                    HttpRequestLine => push_nonempty(out, Some(tx.request_line())),
+                    HttpRequestBody => push_nonempty(out, Some(tx.request_body.as_slice())),
+                    HttpUserAgent => push_nonempty(out, tx.user_agent()),
+                    HttpHost => push_nonempty(out, tx.host()),
+                    HttpHostRaw => push_nonempty(out, tx.host_raw()),
+                    HttpAccept => push_nonempty(out, h(b"accept")),
+                    HttpAcceptLang => push_nonempty(out, h(b"accept-language")),
+                    HttpAcceptEnc => push_nonempty(out, h(b"accept-encoding")),
+                    HttpReferer => push_nonempty(out, h(b"referer")),
+                    HttpCookie => push_nonempty(out, h(b"cookie")),
+                    HttpProtocol => push_nonempty(out, tx.protocol()),
+                    HttpHeader => push_nonempty(out, Some(tx.request_header_block.as_slice())),
+                    HttpHeaderRaw => push_nonempty(out, Some(tx.request_headers_raw.as_slice())),
+                    HttpHeaderNames if !tx.request_headers.is_empty() => out.push(tx.request_header_names()),
+                    HttpStart if !tx.request_line().is_empty() => out.push(tx.request_start()),
+                    HttpRequestHeader => {
+                        for (n, v) in tx.request_headers.iter() {
+                            let mut x = Vec::with_capacity(n.len() + v.len() + 2);
+                            x.extend_from_slice(n);
+                            x.extend_from_slice(b": ");
+                            x.extend_from_slice(v);
+                            out.push(x);
+                        }
+                    }
+                    _ => {}
+                }
+            } else {
+                match b {
+                    HttpResponseLine => push_nonempty(out, Some(tx.response_line())),
+                    HttpStatCode => push_nonempty(out, tx.stat_code()),
+                    HttpStatMsg => push_nonempty(out, tx.stat_msg()),
+                    HttpLocation => push_nonempty(out, h(b"location")),
+                    HttpServer => push_nonempty(out, h(b"server")),
+                    HttpCookie => push_nonempty(out, h(b"set-cookie")),
+                    HttpProtocol => push_nonempty(out, tx.response_protocol()),
+                    HttpHeader => push_nonempty(out, Some(tx.response_header_block.as_slice())),
+                    HttpHeaderRaw => push_nonempty(out, Some(tx.response_headers_raw.as_slice())),
+                    HttpHeaderNames if !tx.response_headers.is_empty() => {
+                        out.push(tx.response_header_names())
+                    }
+                    HttpStart if !tx.response_line().is_empty() => out.push(tx.response_start()),
+                    FileData => push_nonempty(out, Some(tx.response_body.as_slice())),
+                    HttpResponseHeader => {
+                        for (n, v) in tx.response_headers.iter() {
+                            let mut x = Vec::with_capacity(n.len() + v.len() + 2);
+                            x.extend_from_slice(n);
+                            x.extend_from_slice(b": ");
+                            x.extend_from_slice(v);
+                            out.push(x);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            match b {
+                HttpConnection => push_nonempty(out, h(b"connection")),
+                HttpContentLen => push_nonempty(out, h(b"content-length")),
+                HttpContentType => push_nonempty(out, h(b"content-type")),
+                _ => {}
+            }
+        }
+        Record::Dns(d) => {
+            if b == DnsQuery && to_server {
+                for n in d.query_names() {
+                    out.push(n.to_vec());
+                }
+            }
+        }
+        Record::Tls(t) => {
+            let c = &t.server_cert;
+            match b {
+                TlsSni if to_server => push(out, t.sni()),
+                TlsCertSubject if !to_server => push(out, c.subject.as_deref().map(str::as_bytes)),
+                TlsCertIssuer if !to_server => push(out, c.issuerdn.as_deref().map(str::as_bytes)),
+                TlsCertSerial if !to_server => push(out, c.serial.as_deref().map(str::as_bytes)),
+                TlsCertFingerprint if !to_server => push(out, c.fingerprint.as_deref().map(str::as_bytes)),
+                Ja3Hash if to_server => push(
+                    out,
+                    t.ja3.as_ref().and_then(|j| j.hash.as_deref()).map(str::as_bytes),
+                ),
+                Ja3String if to_server => push(
+                    out,
+                    t.ja3
+                        .as_ref()
+                        .and_then(|j| j.string.as_deref())
+                        .map(str::as_bytes),
+                ),
+                Ja3sHash if !to_server => push(
+                    out,
+                    t.ja3s.as_ref().and_then(|j| j.hash.as_deref()).map(str::as_bytes),
+                ),
+                Ja3sString if !to_server => push(
+                    out,
+                    t.ja3s
+                        .as_ref()
+                        .and_then(|j| j.string.as_deref())
+                        .map(str::as_bytes),
+                ),
+                _ => {}
+            }
+        }
+        Record::Ssh(s) => {
+            let side = if to_server {
+                s.client.as_ref()
+            } else {
+                s.server.as_ref()
+            };
+            let Some(side) = side else { return };
+            match b {
+                SshProto => push_nonempty(out, Some(side.proto_version.as_bytes())),
+                SshSoftware => push_nonempty(out, Some(side.software_version.as_bytes())),
+                SshHassh | SshHasshServer => push(out, side.hassh.as_ref().map(|h| h.hash.as_bytes())),
+                SshHasshString | SshHasshServerString => {
+                    push(out, side.hassh.as_ref().map(|h| h.string.as_bytes()))
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,905 @@
+//! The compiled, immutable [`Engine`]: rules grouped by what they inspect (packets, TCP
+//! streams, app-layer transactions per protocol), each group with a multi-pattern prefilter per
+//! buffer over every rule's fast pattern, and the matching entry points.
+
+use crate::buffers;
+use crate::input::PacketInfo;
+use crate::inspect::inspect;
+use crate::keywords::bits::{BitNames, FlowVars};
+use crate::keywords::{self, header, Compiled, Cond};
+use crate::threshold::{self, Verdict};
+use crate::{Alert, FlowDetect, LoadReport, RuleSource, Skip, ThreadCtx};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use app::Record;
+use rules::{Action, BufferRef, Classifications, Direction, FlowDir, FlowState, Protocol, Rule};
+use std::sync::Mutex;
+
+/// What is shown in an alert for a rule.
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    pub sid: u32,
+    pub gid: u32,
+    pub rev: u32,
+    pub msg: String,
+    pub category: String,
+    pub severity: u8,
+    pub action: Action,
+    /// `metadata` keys with their values, in first-seen key order.
+    pub metadata: Vec<(String, Vec<String>)>,
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Header (and flow state) keywords only.
+    Header { ip_only: bool },
+    /// Payload keywords: inspected on packets (`stream == false`) or stream chunks.
+    Payload { packet: bool, stream: bool },
+    /// App-layer buffers of one protocol's transactions.
+    Tx,
+}
+
+#[derive(Debug)]
+struct CRule {
+    meta: RuleMeta,
+    kind: Kind,
+    proto: Protocol,
+    /// IP protocol numbers this rule applies to (`None` = any).
+    ip_protos: Option<&'static [u8]>,
+    app: Option<app::AppProto>,
+    src: rules::Addresses,
+    src_ports: rules::Ports,
+    dst: rules::Addresses,
+    dst_ports: rules::Ports,
+    bidir: bool,
+    /// Transactions: inspect as the to-server (`.0`) / to-client (`.1`) side.
+    tx_dirs: (bool, bool),
+    c: Compiled,
+    /// Buffer ids of `c.bufs`, into `Engine::bufs`.
+    buf_ids: Vec<u16>,
+    noalert: bool,
+}
+
+/// A prefilter: one automaton over one buffer, pattern `i` belonging to rule `rules[i]`.
+#[derive(Debug)]
+struct Mpm {
+    /// Buffer id (`u16::MAX` for the payload).
+    buf: u16,
+    ac: AhoCorasick,
+    rules: Vec<u32>,
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    /// Rules without a prefilter pattern, checked every time.
+    always: Vec<u32>,
+    mpm: Vec<Mpm>,
+}
+
+const PAYLOAD: u16 = u16::MAX;
+
+/// The compiled ruleset, shared read-only by all workers (thresholds aside, behind a mutex
+/// taken only when a thresholded rule matched).
+#[derive(Debug)]
+pub struct Engine {
+    rules: Vec<CRule>,
+    bufs: Vec<BufferRef>,
+    pkt: [Group; 4],
+    stream: Group,
+    tx: Vec<(app::AppProto, Group)>,
+    /// Evaluation order key per rule (flowbit setters first).
+    order: Vec<u32>,
+    thresholds: Mutex<threshold::Table>,
+    ruleset_id: String,
+    pub bit_names: usize,
+}
+
+fn pkt_group(proto: u8) -> usize {
+    match proto {
+        6 => 0,
+        17 => 1,
+        1 | 58 => 2,
+        _ => 3,
+    }
+}
+
+fn map_app(p: rules::AppProto) -> Option<app::AppProto> {
+    use rules::AppProto as R;
+    Some(match p {
+        R::Http | R::Http1 => app::AppProto::Http,
+        R::Ftp => app::AppProto::Ftp,
+        R::FtpData => app::AppProto::FtpData,
+        R::Smtp => app::AppProto::Smtp,
+        R::Tls => app::AppProto::Tls,
+        R::Ssh => app::AppProto::Ssh,
+        R::Dns => app::AppProto::Dns,
+        R::Failed => app::AppProto::Failed,
+        _ => return None,
+    })
+}
+
+fn ip_protos(p: Protocol) -> Option<&'static [u8]> {
+    match p {
+        Protocol::Ip | Protocol::Ipv4 | Protocol::Ipv6 => None,
+        Protocol::Tcp | Protocol::TcpPkt | Protocol::TcpStream => Some(&[6]),
+        Protocol::Udp => Some(&[17]),
+        Protocol::Icmp => Some(&[1, 58]),
+        Protocol::Icmpv4 => Some(&[1]),
+        Protocol::Icmpv6 => Some(&[58]),
+        Protocol::Sctp => Some(&[132]),
+        Protocol::App(rules::AppProto::Dns) => Some(&[6, 17]),
+        Protocol::App(_) => Some(&[6]),
+    }
+}
+
+fn fnv(h: &mut u64, data: &[u8]) {
+    for &b in data {
+        *h ^= u64::from(b);
+        *h = h.wrapping_mul(0x100_0000_01b3);
+    }
+}
+
+fn meta_of(r: &Rule, classes: &Classifications, file: &str) -> RuleMeta {
+    let class = r.classtype.as_deref().and_then(|c| classes.describe(c));
+    let mut metadata: Vec<(String, Vec<String>)> = Vec::new();
+    for (k, v) in &r.metadata {
+        match metadata.iter_mut().find(|(x, _)| x == k) {
+            Some((_, vs)) => vs.push(v.clone()),
+            None => metadata.push((k.clone(), vec![v.clone()])),
+        }
+    }
+    RuleMeta {
+        sid: r.sid,
+        gid: r.gid,
+        rev: r.rev,
+        msg: r.msg.clone(),
+        category: class.map(|(d, _)| d.to_string()).unwrap_or_default(),
+        severity: r.priority.or(class.map(|(_, p)| p)).unwrap_or(3),
+        action: r.action,
+        metadata,
+        file: file.to_string(),
+        line: r.line,
+    }
+}
+
+fn skip(file: &str, r: &Rule, keyword: &str, reason: impl Into<String>) -> Skip {
+    Skip {
+        file: file.to_string(),
+        line: r.line,
+        sid: Some(r.sid),
+        keyword: Some(keyword.to_string()),
+        reason: reason.into(),
+    }
+}
+
+impl Engine {
+    /// Parses and compiles every source. Rules that cannot be enforced exactly are reported
+    /// in the [`LoadReport`] and left out.
+    pub fn build(sources: &[RuleSource], classes: &Classifications) -> (Engine, LoadReport) {
+        let mut report = LoadReport::default();
+        let mut names = BitNames::default();
+        let mut crules: Vec<CRule> = Vec::new();
+        let mut bufs: Vec<BufferRef> = Vec::new();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut seen_sids: hashbrown::HashSet<(u32, u32)> = hashbrown::HashSet::new();
+        for src in sources {
+            fnv(&mut h, &src.text);
+            let (parsed, errors) = rules::parse_bytes(&src.text);
+            for e in errors {
+                report.skipped.push(Skip {
+                    file: src.name.clone(),
+                    line: e.line,
+                    sid: e.sid,
+                    keyword: e.keyword.clone(),
+                    reason: format!("{}: {}", e.kind, e.message),
+                });
+            }
+            for r in parsed {
+                report.parsed += 1;
+                match compile_rule(&r, &src.name, classes, &mut names, &mut bufs) {
+                    Ok(cr) => {
+                        if !seen_sids.insert((cr.meta.gid, cr.meta.sid)) {
+                            report.skipped.push(skip(
+                                &src.name,
+                                &r,
+                                "sid",
+                                "duplicate signature id, rule ignored",
+                            ));
+                            continue;
+                        }
+                        crules.push(cr)
+                    }
+                    Err(s) => report.skipped.push(s),
+                }
+            }
+        }
+        report.loaded = crules.len();
+        let order = crules
+            .iter()
+            .map(|r| {
+                let sets = !r.c.post.is_empty();
+                let checks =
+                    r.c.conds
+                        .iter()
+                        .any(|c| matches!(c, Cond::Flowbits { .. } | Cond::Flowint { .. }));
+                match (sets, checks) {
+                    (true, false) => 0,
+                    (true, true) => 1,
+                    (false, false) => 1,
+                    (false, true) => 2,
+                }
+            })
+            .collect();
+        let mut e = Engine {
+            rules: crules,
+            bufs,
+            pkt: Default::default(),
+            stream: Group::default(),
+            tx: Vec::new(),
+            order,
+            thresholds: Mutex::new(threshold::Table::default()),
+            ruleset_id: format!("{h:016x}"),
+            bit_names: names.len(),
+        };
+        e.build_groups();
+        (e, report)
+    }
+
+    /// Hash of the loaded rule texts (EVE `alert.ruleset_id`).
+    pub fn ruleset_id(&self) -> &str {
+        &self.ruleset_id
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The alert fields of rule `idx` (from [`Alert::rule`]).
+    pub fn meta(&self, idx: u32) -> Option<&RuleMeta> {
+        self.rules.get(idx as usize).map(|r| &r.meta)
+    }
+
+    fn build_groups(&mut self) {
+        let mut pkt: [Vec<u32>; 4] = Default::default();
+        let mut stream = Vec::new();
+        let mut tx: Vec<(app::AppProto, Vec<u32>)> = Vec::new();
+        for (i, r) in self.rules.iter().enumerate() {
+            let i = i as u32;
+            match r.kind {
+                Kind::Header { .. } | Kind::Payload { packet: true, .. } => {
+                    for (g, list) in pkt.iter_mut().enumerate() {
+                        let fits = match r.ip_protos {
+                            None => true,
+                            Some(ps) => ps.iter().any(|&p| pkt_group(p) == g),
+                        };
+                        if fits {
+                            list.push(i);
+                        }
+                    }
+                    if let Kind::Payload { stream: true, .. } = r.kind {
+                        stream.push(i);
+                    }
+                }
+                Kind::Payload { stream: true, .. } => stream.push(i),
+                Kind::Payload { .. } => {}
+                Kind::Tx => {
+                    let Some(p) = r.app else { continue };
+                    match tx.iter_mut().find(|(q, _)| *q == p) {
+                        Some((_, l)) => l.push(i),
+                        None => tx.push((p, vec![i])),
+                    }
+                }
+            }
+        }
+        let groups: Vec<Group> = pkt.iter().map(|l| self.group(l)).collect();
+        for (slot, g) in self.pkt.iter_mut().zip(groups) {
+            *slot = g;
+        }
+        self.stream = self.group(&stream);
+        self.tx = tx.iter().map(|(p, l)| (*p, self.group(l))).collect();
+    }
+
+    /// The prefilter pattern of a rule: the explicit fast_pattern, else the longest positive
+    /// content (any positive content must match, so any is a sound prefilter).
+    fn fast_pattern(&self, r: &CRule) -> Option<(u16, Vec<u8>)> {
+        let mut best: Option<(u16, Vec<u8>, bool)> = None;
+        let mut consider = |buf: u16, c: &keywords::content::ContentM, explicit: bool| {
+            if c.negated {
+                return;
+            }
+            let better = match &best {
+                None => true,
+                Some((_, p, e)) => (explicit && !e) || (explicit == *e && c.pat.len() > p.len()),
+            };
+            if better {
+                best = Some((buf, c.pat.to_ascii_lowercase(), explicit));
+            }
+        };
+        if let Some(p) = &r.c.payload {
+            for s in &p.steps {
+                if let keywords::Step::Content(c) = s {
+                    consider(PAYLOAD, c, false);
+                }
+            }
+        }
+        for ((_, l), id) in r.c.bufs.iter().zip(&r.buf_ids) {
+            for s in &l.steps {
+                if let keywords::Step::Content(c) = s {
+                    consider(*id, c, false);
+                }
+            }
+        }
+        best.map(|(b, p, _)| (b, p))
+    }
+
+    fn group(&self, list: &[u32]) -> Group {
+        let mut g = Group::default();
+        let mut per_buf: Vec<(u16, Vec<Vec<u8>>, Vec<u32>)> = Vec::new();
+        for &i in list {
+            let Some(r) = self.rules.get(i as usize) else {
+                continue;
+            };
+            match self.fast_pattern(r) {
+                Some((b, pat)) => match per_buf.iter_mut().find(|(x, _, _)| *x == b) {
+                    Some((_, pats, ids)) => {
+                        pats.push(pat);
+                        ids.push(i);
+                    }
+                    None => per_buf.push((b, vec![pat], vec![i])),
+                },
+                None => g.always.push(i),
+            }
+        }
+        for (buf, pats, ids) in per_buf {
+            match AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&pats)
+            {
+                Ok(ac) => g.mpm.push(Mpm { buf, ac, rules: ids }),
+                Err(_) => g.always.extend(ids),
+            }
+        }
+        g.always
+            .sort_by_key(|&i| (self.order.get(i as usize).copied().unwrap_or(1), i));
+        g
+    }
+
+    /// Collects the candidate rules of group `g` into `tcx.cand`, sorted in evaluation order.
+    fn candidates(&self, g: &Group, tcx: &mut ThreadCtx, mut buf: impl FnMut(u16, &mut Vec<Vec<u8>>)) {
+        tcx.cand.clear();
+        tcx.cand.extend_from_slice(&g.always);
+        let mut tmp = std::mem::take(&mut tcx.scratch);
+        for m in &g.mpm {
+            tmp.clear();
+            buf(m.buf, &mut tmp);
+            for inst in &tmp {
+                for hit in m.ac.find_overlapping_iter(inst.as_slice()) {
+                    if let Some(&r) = m.rules.get(hit.pattern().as_usize()) {
+                        tcx.cand.push(r);
+                    }
+                }
+            }
+        }
+        tcx.scratch = tmp;
+        let order = &self.order;
+        tcx.cand
+            .sort_unstable_by_key(|&i| (order.get(i as usize).copied().unwrap_or(1), i));
+        tcx.cand.dedup();
+    }
+
+    /// Inspects one packet with the packet rules (header rules, payload rules of UDP/ICMP/...,
+    /// and TCP payload rules when the packet is not part of a tracked stream, or the rule is
+    /// packet-only).
+    pub fn inspect_packet(
+        &self,
+        tcx: &mut ThreadCtx,
+        fd: &mut FlowDetect,
+        pkt: &PacketInfo<'_>,
+        tcp_stream: bool,
+    ) {
+        let Some(g) = self.pkt.get(pkt_group(pkt.proto)) else {
+            return;
+        };
+        let payload = pkt.payload;
+        self.candidates(g, tcx, |b, out| {
+            if b == PAYLOAD && !payload.is_empty() {
+                out.push(payload.to_vec());
+            }
+        });
+        let cand = std::mem::take(&mut tcx.cand);
+        for &i in &cand {
+            let Some(r) = self.rules.get(i as usize) else {
+                continue;
+            };
+            match r.kind {
+                Kind::Header { ip_only: true } if !pkt.first_in_dir => continue,
+                Kind::Payload { packet, stream } if pkt.proto == 6 => {
+                    // A TCP payload rule that inspects streams sees this packet only when it
+                    // is not part of a reassembled session; packet-only rules always do.
+                    if !packet || (stream && tcp_stream) {
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            self.try_rule(i, r, tcx, fd, pkt, None);
+        }
+        tcx.cand = cand;
+    }
+
+    /// Inspects a chunk of reassembled TCP stream data (`pkt.payload`, `pkt.stream == true`).
+    pub fn inspect_stream(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
+        let payload = pkt.payload;
+        self.candidates(&self.stream, tcx, |b, out| {
+            if b == PAYLOAD && !payload.is_empty() {
+                out.push(payload.to_vec());
+            }
+        });
+        let cand = std::mem::take(&mut tcx.cand);
+        for &i in &cand {
+            let Some(r) = self.rules.get(i as usize) else {
+                continue;
+            };
+            self.try_rule(i, r, tcx, fd, pkt, None);
+        }
+        tcx.cand = cand;
+    }
+
+    /// Inspects an app-layer record (a transaction) seen from direction `pkt.to_server`. Each
+    /// rule alerts at most once per call. `pkt` addresses must be oriented client → server;
+    /// they are swapped for the to-client side.
+    pub fn inspect_tx(
+        &self,
+        tcx: &mut ThreadCtx,
+        fd: &mut FlowDetect,
+        pkt: &PacketInfo<'_>,
+        rec: &Record,
+        tx_id: Option<u64>,
+    ) {
+        let proto = match rec {
+            Record::Http(_) => app::AppProto::Http,
+            Record::Dns(d) => {
+                if d.query_index.is_some_and(|q| q != 0) {
+                    return;
+                }
+                app::AppProto::Dns
+            }
+            Record::Tls(_) => app::AppProto::Tls,
+            Record::Ssh(_) => app::AppProto::Ssh,
+            _ => return,
+        };
+        let Some((_, g)) = self.tx.iter().find(|(p, _)| *p == proto) else {
+            return;
+        };
+        let sides: &[bool] = match rec {
+            Record::Dns(d) => {
+                if d.is_response() {
+                    &[false]
+                } else {
+                    &[true]
+                }
+            }
+            _ => &[true, false],
+        };
+        let bufs = &self.bufs;
+        // Fetch (and cache) buffers lazily per side.
+        let mut cache: Vec<(u16, bool, Vec<Vec<u8>>)> = Vec::new();
+        let mut fetch = |id: u16, to_server: bool, cache: &mut Vec<(u16, bool, Vec<Vec<u8>>)>| -> usize {
+            if let Some(p) = cache.iter().position(|(b, d, _)| *b == id && *d == to_server) {
+                return p;
+            }
+            let mut out = Vec::new();
+            if let Some(bref) = bufs.get(id as usize) {
+                buffers::fetch(bref.buffer, rec, to_server, &mut out);
+                for t in &bref.transforms {
+                    for x in out.iter_mut() {
+                        *x = keywords::transform::apply(t, x);
+                    }
+                }
+            }
+            cache.push((id, to_server, out));
+            cache.len() - 1
+        };
+        tcx.alerted.clear();
+        for &to_server in sides {
+            // Candidates: prefilter over every buffer of both sides' natural directions.
+            {
+                let cache_ref = &mut cache;
+                let fetch_ref = &mut fetch;
+                self.candidates(g, tcx, |b, out| {
+                    let Some(bref) = bufs.get(b as usize) else { return };
+                    let (ts, tc) = buffers::directions(bref.buffer);
+                    let side = if ts && tc { to_server } else { ts };
+                    let p = fetch_ref(b, side, cache_ref);
+                    if let Some((_, _, v)) = cache_ref.get(p) {
+                        out.extend(v.iter().cloned());
+                    }
+                });
+            }
+            let mut side_pkt = *pkt;
+            if !to_server {
+                side_pkt.src = pkt.dst;
+                side_pkt.dst = pkt.src;
+                side_pkt.sport = pkt.dport;
+                side_pkt.dport = pkt.sport;
+            }
+            side_pkt.to_server = to_server;
+            let cand = std::mem::take(&mut tcx.cand);
+            for &i in &cand {
+                if tcx.alerted.contains(&i) {
+                    continue;
+                }
+                let Some(r) = self.rules.get(i as usize) else {
+                    continue;
+                };
+                if !(if to_server { r.tx_dirs.0 } else { r.tx_dirs.1 }) {
+                    continue;
+                }
+                if !self.header_ok(r, &side_pkt) || !conds_ok(r, &side_pkt, &fd.vars) {
+                    continue;
+                }
+                // Every buffer list must match one of its instances.
+                let mut ok = true;
+                tcx.vars.clear();
+                tcx.vars.resize(r.c.nvars, 0);
+                for ((bref, list), id) in r.c.bufs.iter().zip(&r.buf_ids) {
+                    let (ts, tc) = buffers::directions(bref.buffer);
+                    let side = if ts && tc { to_server } else { ts };
+                    let p = fetch(*id, side, &mut cache);
+                    let Some((_, _, insts)) = cache.get(p) else {
+                        ok = false;
+                        break;
+                    };
+                    if !insts.iter().any(|b| inspect(list, b, &mut tcx.vars)) {
+                        ok = false;
+                        break;
+                    }
+                }
+                if ok {
+                    tcx.alerted.push(i);
+                    self.on_match(i, r, tcx, fd, &side_pkt, tx_id);
+                }
+            }
+            tcx.cand = cand;
+        }
+    }
+
+    fn header_ok(&self, r: &CRule, p: &PacketInfo<'_>) -> bool {
+        if let Some(ps) = r.ip_protos {
+            if !ps.contains(&p.proto) {
+                return false;
+            }
+        }
+        match r.proto {
+            Protocol::Ipv4 if !p.src.is_ipv4() => return false,
+            Protocol::Ipv6 if !p.src.is_ipv6() => return false,
+            _ => {}
+        }
+        if let Some(a) = r.app {
+            if p.app_proto != Some(a) {
+                return false;
+            }
+        }
+        let ports = matches!(p.proto, 6 | 17 | 132);
+        let fwd = r.src.contains(p.src)
+            && r.dst.contains(p.dst)
+            && (!ports || (r.src_ports.contains(p.sport) && r.dst_ports.contains(p.dport)));
+        if fwd {
+            return true;
+        }
+        r.bidir
+            && r.src.contains(p.dst)
+            && r.dst.contains(p.src)
+            && (!ports || (r.src_ports.contains(p.dport) && r.dst_ports.contains(p.sport)))
+    }
+
+    fn try_rule(
+        &self,
+        i: u32,
+        r: &CRule,
+        tcx: &mut ThreadCtx,
+        fd: &mut FlowDetect,
+        p: &PacketInfo<'_>,
+        tx_id: Option<u64>,
+    ) {
+        if !self.header_ok(r, p) || !conds_ok(r, p, &fd.vars) {
+            return;
+        }
+        if let Some(list) = &r.c.payload {
+            if p.payload.is_empty() {
+                return;
+            }
+            tcx.vars.clear();
+            tcx.vars.resize(r.c.nvars, 0);
+            if !inspect(list, p.payload, &mut tcx.vars) {
+                return;
+            }
+        }
+        self.on_match(i, r, tcx, fd, p, tx_id);
+    }
+
+    fn on_match(
+        &self,
+        i: u32,
+        r: &CRule,
+        tcx: &mut ThreadCtx,
+        fd: &mut FlowDetect,
+        p: &PacketInfo<'_>,
+        tx_id: Option<u64>,
+    ) {
+        for &post in &r.c.post {
+            fd.vars.apply(post);
+        }
+        if r.noalert {
+            return;
+        }
+        if r.c.threshold.is_some() || r.c.detection_filter.is_some() {
+            let Ok(mut t) = self.thresholds.lock() else { return };
+            let v = if let Some(th) = &r.c.threshold {
+                let k = threshold::key(th.track, p.src, p.dst, p.flow_id);
+                t.threshold(i, k, th.kind, th.count, th.seconds, p.ts)
+            } else if let Some(d) = &r.c.detection_filter {
+                let k = threshold::key(d.track, p.src, p.dst, p.flow_id);
+                t.detection_filter(i, k, d, p.ts)
+            } else {
+                Verdict::Alert
+            };
+            if v != Verdict::Alert {
+                return;
+            }
+        }
+        if tcx.alerts.len() >= crate::MAX_ALERTS_PENDING {
+            tcx.alerts_dropped += 1;
+            return;
+        }
+        tcx.alerts.push(Alert {
+            rule: i,
+            ts: p.ts,
+            src: p.src,
+            dst: p.dst,
+            sport: p.sport,
+            dport: p.dport,
+            proto: p.proto,
+            to_server: p.to_server,
+            flow_id: p.flow_id,
+            pcap_cnt: p.pcap_cnt,
+            tx_id,
+            app_proto: p.app_proto,
+            stream: p.stream,
+        });
+    }
+}
+
+fn conds_ok(r: &CRule, p: &PacketInfo<'_>, vars: &FlowVars) -> bool {
+    for c in &r.c.conds {
+        let ok = match c {
+            Cond::Flow(f) => {
+                let dir_ok = match f.dir {
+                    None => true,
+                    Some(FlowDir::ToServer) => p.has_flow && p.to_server,
+                    Some(FlowDir::ToClient) => p.has_flow && !p.to_server,
+                };
+                let st_ok = match f.state {
+                    None | Some(FlowState::Stateless) => true,
+                    Some(FlowState::Established) => p.established,
+                    Some(FlowState::NotEstablished) => !p.established,
+                };
+                let stream_ok = match f.stream {
+                    None => true,
+                    Some(true) => p.stream,
+                    Some(false) => !p.stream,
+                };
+                dir_ok && st_ok && stream_ok
+            }
+            Cond::Dsize(m) => header::dsize_match(m, p),
+            Cond::Flags(f) => header::flags_match(f, p),
+            Cond::Fragbits(f) => p.src.is_ipv4() && header::fragbits_match(f, p.fragbits),
+            Cond::Ttl(m) => m.matches(p.ttl),
+            Cond::IpId(v) => p.src.is_ipv4() && p.ip_id == u32::from(*v),
+            Cond::IpProto(m) => header::ip_proto_match(m, p.proto),
+            Cond::Itype(m) => p.icmp.is_some_and(|(t, ..)| m.matches(t)),
+            Cond::Icode(m) => p.icmp.is_some_and(|(_, c, ..)| m.matches(c)),
+            Cond::IcmpId(v) => p.icmp.is_some_and(|(_, _, id, _)| id == *v),
+            Cond::IcmpSeq(v) => p.icmp.is_some_and(|(_, _, _, s)| s == *v),
+            Cond::Window { negated, size } => p.tcp_window.is_some_and(|w| (w == *size) != *negated),
+            Cond::Seq(s) => p.tcp_seq == Some(*s),
+            Cond::Ack(s) => p.tcp_ack == Some(*s),
+            Cond::Sameip => p.src == p.dst,
+            Cond::Flowbits { names, isset } => {
+                if *isset {
+                    names.iter().any(|&n| vars.isset(n))
+                } else {
+                    names.iter().any(|&n| !vars.isset(n))
+                }
+            }
+            Cond::Flowint { name, op, value } => vars.flowint_match(*name, *op, *value),
+            Cond::AppProto(a) => {
+                let want = map_app(a.proto);
+                let is = match want {
+                    Some(w) => p.app_proto == Some(w),
+                    None => false,
+                };
+                is != a.negated
+            }
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+fn compile_rule(
+    r: &Rule,
+    file: &str,
+    classes: &Classifications,
+    names: &mut BitNames,
+    bufs: &mut Vec<BufferRef>,
+) -> Result<CRule, Skip> {
+    if !matches!(r.action, Action::Alert) {
+        return Err(skip(file, r, r.action.as_str(), "only alert rules are supported"));
+    }
+    let c = keywords::compile(r, names).map_err(|e| skip(file, r, &e.keyword, e.reason))?;
+    let mut app = match r.protocol {
+        Protocol::App(a) => match map_app(a) {
+            Some(x) => Some(x),
+            None => {
+                return Err(skip(
+                    file,
+                    r,
+                    a.name(),
+                    "application protocol not parsed by this engine",
+                ));
+            }
+        },
+        _ => None,
+    };
+    if let Some(a) = c.app_layer_protocol {
+        if map_app(a).is_none() {
+            return Err(skip(
+                file,
+                r,
+                "app-layer-protocol",
+                "application protocol not parsed by this engine",
+            ));
+        }
+    }
+    let kind = if !c.bufs.is_empty() {
+        if c.payload.is_some() {
+            return Err(skip(
+                file,
+                r,
+                "pkt_data",
+                "payload keywords mixed with app-layer buffers",
+            ));
+        }
+        for (b, _) in &c.bufs {
+            let p = buffers::proto_of(b.buffer);
+            match (app, p) {
+                (None, Some(p)) => app = Some(p),
+                (Some(a), Some(p)) if a != p => {
+                    return Err(skip(
+                        file,
+                        r,
+                        b.buffer.name(),
+                        "buffer of another protocol than the rule's",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Kind::Tx
+    } else if c.payload.is_some() {
+        let tcp = matches!(
+            r.protocol,
+            Protocol::Tcp
+                | Protocol::TcpPkt
+                | Protocol::TcpStream
+                | Protocol::App(_)
+                | Protocol::Ip
+                | Protocol::Ipv4
+                | Protocol::Ipv6
+        );
+        let only_stream =
+            matches!(r.protocol, Protocol::TcpStream) || c.flow.and_then(|f| f.stream) == Some(true);
+        let packet_only = matches!(r.protocol, Protocol::TcpPkt)
+            || c.has_dsize
+            || c.flow.and_then(|f| f.stream) == Some(false);
+        if !tcp {
+            Kind::Payload {
+                packet: true,
+                stream: false,
+            }
+        } else if only_stream {
+            Kind::Payload {
+                packet: false,
+                stream: true,
+            }
+        } else if packet_only {
+            Kind::Payload {
+                packet: true,
+                stream: false,
+            }
+        } else {
+            Kind::Payload {
+                packet: true,
+                stream: true,
+            }
+        }
+    } else {
+        let ip_only = app.is_none()
+            && r.src_ports.is_any()
+            && r.dst_ports.is_any()
+            && c.conds.is_empty()
+            && matches!(r.protocol, Protocol::Ip | Protocol::Ipv4 | Protocol::Ipv6)
+            && c.threshold.is_none();
+        Kind::Header { ip_only }
+    };
+    let mut tx_dirs = (true, true);
+    let mut buf_ids = Vec::with_capacity(c.bufs.len());
+    if kind == Kind::Tx {
+        let mut req_only = false;
+        let mut resp_only = false;
+        for (b, _) in &c.bufs {
+            match buffers::directions(b.buffer) {
+                (true, false) => req_only = true,
+                (false, true) => resp_only = true,
+                _ => {}
+            }
+            let id = match bufs.iter().position(|x| x == b) {
+                Some(i) => i,
+                None => {
+                    bufs.push(b.clone());
+                    bufs.len() - 1
+                }
+            };
+            buf_ids
+                .push(u16::try_from(id).map_err(|_| skip(file, r, "buffer", "too many distinct buffers"))?);
+        }
+        tx_dirs = if resp_only {
+            (false, true)
+        } else if req_only {
+            (true, false)
+        } else {
+            (true, true)
+        };
+        if let Some(d) = c.flow.and_then(|f| f.dir) {
+            let want = (d == FlowDir::ToServer, d == FlowDir::ToClient);
+            if (want.0 && !tx_dirs.0) || (want.1 && !tx_dirs.1) {
+                // Suricata refuses such rules too (buffer direction conflicts with flow).
+                return Err(skip(
+                    file,
+                    r,
+                    "flow",
+                    "flow direction conflicts with the buffers' direction",
+                ));
+            }
+            tx_dirs = want;
+        }
+        if app.is_none() {
+            return Err(skip(file, r, "buffer", "no application protocol"));
+        }
+    }
+    Ok(CRule {
+        meta: meta_of(r, classes, file),
+        kind,
+        proto: r.protocol,
+        ip_protos: ip_protos(r.protocol),
+        app,
+        src: r.src.clone(),
+        src_ports: r.src_ports.clone(),
+        dst: r.dst.clone(),
+        dst_ports: r.dst_ports.clone(),
+        bidir: r.direction == Direction::Both,
+        tx_dirs,
+        noalert: r.noalert,
+        c,
+        buf_ids,
+    })
+}

@@ -1,0 +1,151 @@
+//! Content inspection of one buffer: the keywords of a [`StepList`] in order, each relative
+//! keyword anchored on the end of the previous match, with backtracking to the next occurrence
+//! of a content or pcre when a later relative keyword fails (Suricata's
+//! `DetectEngineContentInspection`), bounded by a step budget like Suricata's recursion limit.
+
+use crate::keywords::{Step, StepList};
+
+/// Steps one buffer inspection may take before giving up (no match).
+pub const STEP_BUDGET: u32 = 3000;
+
+/// Whether the keywords of `list` match `buf`.
+pub fn inspect(list: &StepList, buf: &[u8], vars: &mut [u64]) -> bool {
+    let mut budget = STEP_BUDGET;
+    run(list, 0, buf, 0, vars, &mut budget)
+}
+
+fn run(list: &StepList, i: usize, buf: &[u8], prev: usize, vars: &mut [u64], budget: &mut u32) -> bool {
+    let Some(step) = list.steps.get(i) else {
+        return true;
+    };
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    let rel_next = list.rel_next.get(i).copied().unwrap_or(false);
+    match step {
+        Step::Content(c) => {
+            let Some((mut start, end)) = c.window(prev, buf.len(), vars) else {
+                return c.negated && run(list, i + 1, buf, prev, vars, budget);
+            };
+            loop {
+                let found = c.find(buf, start, end);
+                if c.negated {
+                    return found.is_none() && run(list, i + 1, buf, prev, vars, budget);
+                }
+                let Some(pos) = found else { return false };
+                let mend = pos + c.pat.len();
+                if run(list, i + 1, buf, mend, vars, budget) {
+                    return true;
+                }
+                if !rel_next || *budget == 0 {
+                    return false;
+                }
+                start = pos + 1;
+                if start >= end {
+                    return false;
+                }
+            }
+        }
+        Step::Pcre(p) => {
+            let base = if p.relative { prev } else { 0 };
+            let Some(subject) = buf.get(base..) else {
+                return p.negated && run(list, i + 1, buf, prev, vars, budget);
+            };
+            let mut from = 0;
+            loop {
+                let found = p.find_at(subject, from);
+                if p.negated {
+                    return found.is_none() && run(list, i + 1, buf, prev, vars, budget);
+                }
+                let Some((s, e)) = found else { return false };
+                if run(list, i + 1, buf, base + e, vars, budget) {
+                    return true;
+                }
+                if !rel_next || *budget == 0 {
+                    return false;
+                }
+                from = s + 1;
+                if from > subject.len() {
+                    return false;
+                }
+            }
+        }
+        Step::ByteTest(b) => b.eval(buf, prev, vars) && run(list, i + 1, buf, prev, vars, budget),
+        Step::ByteJump(b) => match b.eval(buf, prev, vars) {
+            Some(pos) => run(list, i + 1, buf, pos, vars, budget),
+            None => false,
+        },
+        Step::ByteExtract(b) => match b.eval(buf, prev, vars) {
+            Some(pos) => run(list, i + 1, buf, pos, vars, budget),
+            None => false,
+        },
+        Step::ByteMath(b) => b.eval(buf, prev, vars) && run(list, i + 1, buf, prev, vars, budget),
+        Step::IsDataAt {
+            offset,
+            relative,
+            negated,
+        } => {
+            let n = offset.get(vars);
+            let has = if *relative {
+                (prev as i64).saturating_add(n) <= buf.len() as i64 && n >= 0
+            } else {
+                n >= 0 && n < buf.len() as i64
+            };
+            has != *negated && run(list, i + 1, buf, prev, vars, budget)
+        }
+        Step::Bsize(m) => m.matches(buf.len() as u64) && run(list, i + 1, buf, prev, vars, budget),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keywords::bits::BitNames;
+    use crate::keywords::compile;
+
+    fn list(rule: &str) -> StepList {
+        let r = rules::parse_rule(rule).unwrap();
+        let mut c = compile(&r, &mut BitNames::default()).unwrap();
+        c.payload.take().unwrap()
+    }
+
+    fn m(rule: &str, data: &[u8]) -> bool {
+        let l = list(&format!("alert tcp any any -> any any ({rule} sid:1;)"));
+        let mut vars = [0u64; 8];
+        inspect(&l, data, &mut vars)
+    }
+
+    #[test]
+    fn relative_and_backtracking() {
+        assert!(m(r#"content:"a"; content:"b"; distance:0; within:1;"#, b"xaxab"));
+        assert!(!m(
+            r#"content:"a"; content:"b"; distance:0; within:1;"#,
+            b"xaxaxb"
+        ));
+        assert!(m(
+            r#"content:"SSH-"; content:"libssh"; within:20;"#,
+            b"SSH-2.0-libssh_0.9"
+        ));
+        assert!(m(r#"content:"a"; depth:1; content:!"b"; distance:0;"#, b"acc"));
+        assert!(!m(r#"content:"a"; depth:1; content:!"b"; distance:0;"#, b"acb"));
+        assert!(m(
+            r#"content:"530 "; depth:4; pcre:"/530\s+(Login|User)/smi";"#,
+            b"530 Login incorrect."
+        ));
+        assert!(!m(r#"content:"530 "; depth:4;"#, b" 530 x"));
+    }
+
+    #[test]
+    fn pcre_relative_and_bytes() {
+        assert!(m(r#"content:"ab"; pcre:"/^c/R";"#, b"abcab"));
+        assert!(!m(r#"content:"ab"; pcre:"/^d/R";"#, b"abcab"));
+        assert!(m(r#"content:"|00|"; byte_test:1,>,5,0,relative;"#, b"\x00\x09"));
+        assert!(m(
+            r#"byte_extract:1,0,len; content:"x"; distance:len; within:1;"#,
+            b"\x02\x00\x00x"
+        ));
+        assert!(m(r#"content:"a"; isdataat:2,relative;"#, b"abc"));
+        assert!(!m(r#"content:"a"; isdataat:3,relative;"#, b"abc"));
+    }
+}

@@ -1,0 +1,168 @@
+//! `detect`: the signature engine's matching half. It compiles the typed rule AST of the
+//! `rules` crate into matchers (one file per keyword family in [`keywords`]) and runs them on
+//! packets, reassembled TCP stream chunks and app-layer transactions.
+//!
+//! An [`Engine`] is built once from rule texts and `classification.config`, is immutable and
+//! shared by `Arc` across workers. Every rule it cannot enforce exactly is reported in the
+//! [`LoadReport`] (file, line, sid, keyword, reason) and left out — never loaded weaker.
+//! Rules are grouped by what they inspect; each group has an Aho-Corasick prefilter per buffer
+//! over each rule's longest content. Per flow, a [`FlowDetect`] keeps flowbits/flowints and
+//! the stream data not yet inspected; per worker, a [`ThreadCtx`] keeps scratch space and the
+//! alerts produced, which the caller drains and writes.
+//!
+//! ```
+//! use detect::{Engine, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
+//! let src = RuleSource {
+//!     name: "t.rules".into(),
+//!     text: b"alert tcp any any -> any any (msg:\"x\"; flow:to_server; content:\"abc\"; sid:1;)".to_vec(),
+//! };
+//! let (engine, report) = Engine::build(&[src], &rules::Classifications::default());
+//! assert_eq!(report.loaded, 1);
+//! let mut tcx = ThreadCtx::default();
+//! let mut fd = FlowDetect::default();
+//! let mut pkt = PacketInfo::test(b"xxabcxx");
+//! pkt.stream = true;
+//! engine.inspect_stream(&mut tcx, &mut fd, &pkt);
+//! assert_eq!(tcx.alerts.len(), 1);
+//! ```
+
+mod buffers;
+mod engine;
+mod input;
+mod inspect;
+pub mod keywords;
+mod threshold;
+
+pub use engine::{Engine, RuleMeta};
+pub use input::PacketInfo;
+pub use keywords::bits::FlowVars;
+
+use std::net::IpAddr;
+
+/// Most alerts a worker may hold before it writes them (more are dropped and counted).
+pub const MAX_ALERTS_PENDING: usize = 65_536;
+/// Most stream bytes kept per direction awaiting inspection.
+pub const MAX_STREAM_PENDING: usize = 65_536;
+
+/// One rules file: its name (for reports) and text.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    pub name: String,
+    pub text: Vec<u8>,
+}
+
+/// A rule that was not loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    pub file: String,
+    pub line: usize,
+    pub sid: Option<u32>,
+    pub keyword: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)?;
+        if let Some(s) = self.sid {
+            write!(f, " sid {s}")?;
+        }
+        if let Some(k) = &self.keyword {
+            write!(f, " keyword '{k}'")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// What loading the rules did.
+#[derive(Debug, Default, Clone)]
+pub struct LoadReport {
+    /// Rules parsed without error.
+    pub parsed: usize,
+    pub loaded: usize,
+    pub skipped: Vec<Skip>,
+}
+
+impl LoadReport {
+    /// Skipped rules counted by keyword, most first.
+    pub fn by_keyword(&self) -> Vec<(String, usize)> {
+        let mut m: hashbrown::HashMap<String, usize> = hashbrown::HashMap::new();
+        for s in &self.skipped {
+            *m.entry(s.keyword.clone().unwrap_or_else(|| "(rule)".into()))
+                .or_default() += 1;
+        }
+        let mut v: Vec<_> = m.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+
+    /// One line: loaded, skipped, and the main reasons.
+    pub fn summary(&self) -> String {
+        let top: Vec<String> = self
+            .by_keyword()
+            .iter()
+            .take(12)
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect();
+        format!(
+            "{} rules loaded, {} skipped ({})",
+            self.loaded,
+            self.skipped.len(),
+            top.join(", ")
+        )
+    }
+}
+
+/// An alert: which rule, and the packet (direction) it is reported on.
+#[derive(Debug, Clone)]
+pub struct Alert {
+    /// Rule index, for [`Engine::meta`].
+    pub rule: u32,
+    pub ts: i64,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub sport: u16,
+    pub dport: u16,
+    pub proto: u8,
+    pub to_server: bool,
+    pub flow_id: Option<u64>,
+    pub pcap_cnt: Option<u64>,
+    pub tx_id: Option<u64>,
+    pub app_proto: Option<app::AppProto>,
+    /// Matched on reassembled stream data.
+    pub stream: bool,
+}
+
+/// Detection state of one flow.
+#[derive(Debug, Default, Clone)]
+pub struct FlowDetect {
+    pub vars: FlowVars,
+    /// Stream bytes per direction (to server, to client) not inspected yet.
+    pub pending: [Vec<u8>; 2],
+    /// Stream bytes dropped because the pending buffer was full.
+    pub pending_dropped: u64,
+}
+
+impl FlowDetect {
+    /// Adds in-order stream data of direction `dir` (0 = to server).
+    pub fn push_stream(&mut self, dir: usize, data: &[u8]) {
+        let Some(p) = self.pending.get_mut(dir) else {
+            return;
+        };
+        let room = MAX_STREAM_PENDING.saturating_sub(p.len());
+        let take = room.min(data.len());
+        p.extend_from_slice(data.get(..take).unwrap_or(&[]));
+        self.pending_dropped += (data.len() - take) as u64;
+    }
+}
+
+/// Per-worker scratch space and the alerts produced.
+#[derive(Debug, Default)]
+pub struct ThreadCtx {
+    pub alerts: Vec<Alert>,
+    pub alerts_dropped: u64,
+    pub(crate) cand: Vec<u32>,
+    pub(crate) vars: Vec<u64>,
+    pub(crate) scratch: Vec<Vec<u8>>,
+    pub(crate) alerted: Vec<u32>,
+}

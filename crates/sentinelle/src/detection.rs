@@ -1,0 +1,308 @@
+//! The signature engine attached to a worker: loading rule files (`-S`, `-s`, `.gz` accepted)
+//! into a shared [`detect::Engine`], feeding it packets, stream data and app-layer records, and
+//! writing its alerts as EVE `alert` events.
+
+use anyhow::{Context, Result};
+use app::{AppEvent, FlowInfo};
+use detect::{Engine, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
+use eve::{Envelope, LineBuf};
+use flow::Direction;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use wire::{Packet, Timestamp, L4};
+
+/// Suricata's default classification.config (used when none lies beside the rules).
+const DEFAULT_CLASSIFICATION: &str = include_str!("../../../testdata/rules/et-open/classification.config");
+
+fn read_rules(path: &Path) -> Result<Vec<u8>> {
+    let raw = std::fs::read(path).with_context(|| format!("reading rules {}", path.display()))?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .with_context(|| format!("decompressing {}", path.display()))?;
+        return Ok(out);
+    }
+    Ok(raw)
+}
+
+/// Loads and compiles the rule files; prints the load summary on stderr.
+pub fn load(files: &[PathBuf]) -> Result<Option<Arc<Engine>>> {
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let started = std::time::Instant::now();
+    let mut sources = Vec::with_capacity(files.len());
+    let mut class_text: Option<String> = None;
+    for f in files {
+        sources.push(RuleSource {
+            name: f.display().to_string(),
+            text: read_rules(f)?,
+        });
+        if class_text.is_none() {
+            if let Some(dir) = f.parent() {
+                class_text = std::fs::read_to_string(dir.join("classification.config")).ok();
+            }
+        }
+    }
+    let class_text = class_text.unwrap_or_else(|| DEFAULT_CLASSIFICATION.to_string());
+    let (classes, _) = rules::Classifications::parse(&class_text);
+    let (engine, report) = Engine::build(&sources, &classes);
+    eprintln!(
+        "sentinelle: rules: {} in {:.3}s",
+        report.summary(),
+        started.elapsed().as_secs_f64()
+    );
+    if std::env::var_os("SENTINELLE_RULE_SKIPS").is_some() {
+        for s in &report.skipped {
+            eprintln!("sentinelle: rule skipped: {s}");
+        }
+    }
+    Ok(Some(Arc::new(engine)))
+}
+
+/// Per-worker detector.
+pub struct Detector {
+    engine: Option<Arc<Engine>>,
+    tcx: ThreadCtx,
+}
+
+fn app_proto(app: &app::AppLayer) -> (Option<app::AppProto>, [Option<app::AppProto>; 2]) {
+    (app.proto(), app.proto_by_dir())
+}
+
+/// A packet-like view of a flow with no packet at hand (flow end), client → server.
+fn flow_view<'a>(info: &FlowInfo, ts: Timestamp, app: &app::AppLayer, established: bool) -> PacketInfo<'a> {
+    let (p, pd) = app_proto(app);
+    PacketInfo {
+        ts: ts.0,
+        src: info.client,
+        dst: info.server,
+        sport: info.client_port,
+        dport: info.server_port,
+        proto: info.proto,
+        to_server: true,
+        established,
+        has_flow: true,
+        first_in_dir: false,
+        tcp_flags: None,
+        tcp_window: None,
+        tcp_seq: None,
+        tcp_ack: None,
+        icmp: None,
+        ttl: 0,
+        ip_id: 0,
+        fragbits: 0,
+        payload: &[],
+        stream: false,
+        app_proto: p,
+        app_proto_dir: pd,
+        flow_id: Some(info.id),
+        pcap_cnt: None,
+    }
+}
+
+fn orient(mut p: PacketInfo<'_>, to_server: bool) -> PacketInfo<'_> {
+    if p.to_server != to_server {
+        std::mem::swap(&mut p.src, &mut p.dst);
+        std::mem::swap(&mut p.sport, &mut p.dport);
+        p.to_server = to_server;
+    }
+    p
+}
+
+/// Facts about the packet's flow, taken before the packet updated it.
+pub struct FlowFacts {
+    pub dir: Direction,
+    pub established: bool,
+    pub first_in_dir: bool,
+    /// The packet belongs to a tracked TCP session (its payload goes to the stream).
+    pub tcp_session: bool,
+}
+
+impl Detector {
+    pub fn new(engine: Option<Arc<Engine>>) -> Detector {
+        Detector {
+            engine,
+            tcx: ThreadCtx::default(),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.engine.is_some()
+    }
+
+    /// After the packet went through the stream and app layer: inspects the stream data the
+    /// packet acknowledged, the packet itself, and the app-layer records it completed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn packet(
+        &mut self,
+        ts: Timestamp,
+        pkt: &Packet<'_>,
+        facts: &FlowFacts,
+        info: &FlowInfo,
+        app: &app::AppLayer,
+        fd: &mut FlowDetect,
+        events: &[AppEvent],
+        pcap_cnt: u64,
+    ) {
+        let Some(engine) = self.engine.as_deref() else {
+            return;
+        };
+        let to_server = facts.dir == Direction::ToServer;
+        let (ap, apd) = app_proto(app);
+        let (tcp_flags, tcp_window, tcp_seq, tcp_ack) = match &pkt.l4 {
+            L4::Tcp(t) => (Some(t.flags), Some(t.window), Some(t.seq), Some(t.ack)),
+            _ => (None, None, None, None),
+        };
+        let icmp = match &pkt.l4 {
+            L4::Icmp4(i) | L4::Icmp6(i) => Some((i.icmp_type, i.code, i.id, i.seq)),
+            _ => None,
+        };
+        let p = PacketInfo {
+            ts: ts.0,
+            src: pkt.ip.src,
+            dst: pkt.ip.dst,
+            sport: pkt.src_port(),
+            dport: pkt.dst_port(),
+            proto: pkt.ip.proto,
+            to_server,
+            established: facts.established,
+            has_flow: true,
+            first_in_dir: facts.first_in_dir,
+            tcp_flags,
+            tcp_window,
+            tcp_seq,
+            tcp_ack,
+            icmp,
+            ttl: pkt.ip.ttl,
+            ip_id: pkt.ip.id,
+            fragbits: 0,
+            payload: pkt.payload,
+            stream: false,
+            app_proto: ap,
+            app_proto_dir: apd,
+            flow_id: Some(info.id),
+            pcap_cnt: Some(pcap_cnt),
+        };
+        // Stream data of the other direction that this packet acknowledges.
+        if tcp_flags.is_some_and(|f| f & 0x10 != 0) {
+            let other = facts.dir.reverse();
+            let data = std::mem::take(&mut fd.pending[other.index()]);
+            if !data.is_empty() {
+                let mut sp = orient(p, other == Direction::ToServer);
+                sp.payload = &data;
+                sp.stream = true;
+                engine.inspect_stream(&mut self.tcx, fd, &sp);
+            }
+            let mut data = data;
+            data.clear();
+            if fd.pending[other.index()].is_empty() {
+                fd.pending[other.index()] = data;
+            }
+        }
+        engine.inspect_packet(&mut self.tcx, fd, &p, facts.tcp_session);
+        if !events.is_empty() {
+            let base = orient(p, true);
+            for ev in events {
+                let mut tp = base;
+                tp.ts = ev.ts.0;
+                tp.payload = &[];
+                engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);
+            }
+        }
+    }
+
+    /// The flow ended: inspects the stream data left and the records its closing produced.
+    pub fn end_flow(
+        &mut self,
+        info: &FlowInfo,
+        ts: Timestamp,
+        app: &app::AppLayer,
+        fd: &mut FlowDetect,
+        events: &[AppEvent],
+        established: bool,
+    ) {
+        let Some(engine) = self.engine.as_deref() else {
+            return;
+        };
+        let base = flow_view(info, ts, app, established);
+        for dir in [Direction::ToServer, Direction::ToClient] {
+            let data = std::mem::take(&mut fd.pending[dir.index()]);
+            if !data.is_empty() {
+                let mut sp = orient(base, dir == Direction::ToServer);
+                sp.payload = &data;
+                sp.stream = true;
+                engine.inspect_stream(&mut self.tcx, fd, &sp);
+            }
+        }
+        for ev in events {
+            let mut tp = base;
+            tp.ts = ev.ts.0;
+            engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);
+        }
+    }
+
+    /// Writes the pending alerts; returns how many.
+    pub fn write(&mut self, out: &mut LineBuf, vlan: &[u16]) -> u64 {
+        let Some(engine) = self.engine.as_deref() else {
+            return 0;
+        };
+        let n = self.tcx.alerts.len() as u64;
+        for a in self.tcx.alerts.drain(..) {
+            let Some(m) = engine.meta(a.rule) else { continue };
+            write_alert(out, engine, m, &a, vlan);
+        }
+        n
+    }
+}
+
+#[derive(serde::Serialize)]
+struct AlertBody<'a> {
+    action: &'static str,
+    gid: u32,
+    signature_id: u32,
+    rev: u32,
+    signature: &'a str,
+    category: &'a str,
+    severity: u8,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    metadata: serde_json::Map<String, serde_json::Value>,
+    ruleset_id: &'a str,
+}
+
+fn write_alert(out: &mut LineBuf, engine: &Engine, m: &detect::RuleMeta, a: &detect::Alert, vlan: &[u16]) {
+    let mut env = Envelope::new(Timestamp(a.ts), "alert");
+    env.flow_id = a.flow_id;
+    env.pcap_cnt = a.pcap_cnt;
+    env.proto = Some(a.proto);
+    let ports = matches!(a.proto, 6 | 17 | 132);
+    env.src = Some((a.src, ports.then_some(a.sport)));
+    env.dst = Some((a.dst, ports.then_some(a.dport)));
+    env.vlan = vlan;
+    env.pkt_src = a.pcap_cnt.map(|_| "wire/pcap");
+    env.tx_id = a.tx_id;
+    let metadata = m
+        .metadata
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+        .collect();
+    let body = AlertBody {
+        action: "allowed",
+        gid: m.gid,
+        signature_id: m.sid,
+        rev: m.rev,
+        signature: &m.msg,
+        category: &m.category,
+        severity: m.severity,
+        metadata,
+        ruleset_id: engine.ruleset_id(),
+    };
+    let mut e = out.begin(&env);
+    e.field("alert", &body);
+    if let Some(p) = a.app_proto {
+        e.field("app_proto", p.name());
+    }
+    e.field("direction", if a.to_server { "to_server" } else { "to_client" });
+}
