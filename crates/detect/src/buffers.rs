@@ -178,11 +178,9 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
                 _ => {}
             }
         }
-        Record::Dns(d) => {
-            if b == DnsQuery && to_server {
-                for n in d.query_names() {
-                    out.push(n.to_vec());
-                }
+        Record::Dns(d) if b == DnsQuery && to_server => {
+            for n in d.query_names() {
+                out.push(n.to_vec());
             }
         }
         Record::Tls(t) => {

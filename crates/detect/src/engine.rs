@@ -419,12 +419,10 @@ impl Engine {
             };
             match r.kind {
                 Kind::Header { ip_only: true } if !pkt.first_in_dir => continue,
-                Kind::Payload { packet, stream } if pkt.proto == 6 => {
-                    // A TCP payload rule that inspects streams sees this packet only when it
-                    // is not part of a reassembled session; packet-only rules always do.
-                    if !packet || (stream && tcp_stream) {
-                        continue;
-                    }
+                // A TCP payload rule that inspects streams sees this packet only when it is not
+                // part of a reassembled session; packet-only rules always do.
+                Kind::Payload { packet, stream } if pkt.proto == 6 && (!packet || (stream && tcp_stream)) => {
+                    continue
                 }
                 _ => {}
             }

@@ -411,7 +411,6 @@ fn run_workers(
             send(i, &mut batches);
         }
     }
-    drop(send);
     drop(txs);
     let mut out = Vec::with_capacity(n);
     for h in handles {

@@ -1,0 +1,183 @@
+//! End-to-end: every lab capture with the full ET Open ruleset must give Suricata 7.0.10's
+//! alert counts per signature id (testdata/pcaps/NAME.expected.json), and the conformance
+//! cases known to pass must keep passing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Alert counts per signature id in an EVE file.
+fn alert_counts(eve: &Path) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for e in common::read_eve(eve) {
+        if e["event_type"] == "alert" {
+            let sid = e["alert"]["signature_id"].to_string();
+            *m.entry(sid).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+fn expected(path: &Path) -> BTreeMap<String, u64> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("expected.json")).expect("json");
+    v["alerts"]
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Captures whose per-sid counts are exact (all of testdata/pcaps today).
+const EXACT: &[&str] = &[
+    "benign-web",
+    "hydra-ftp",
+    "hydra-ssh",
+    "nmap-syn",
+    "nmap-version",
+    "scanner-http",
+    "sqlmap",
+    "urlhaus-dns",
+    "zmap",
+];
+
+#[test]
+fn et_open_alert_counts_match_suricata() {
+    let td = common::testdata();
+    let rules = td.join("rules/et-open/all.rules.gz");
+    let mut failures = Vec::new();
+    for name in EXACT {
+        let pcap = td.join(format!("pcaps/{name}.pcap"));
+        let out = common::outdir(&format!("et-open-{name}"));
+        let (code, err) = common::run(&[
+            "-r",
+            pcap.to_str().unwrap(),
+            "-S",
+            rules.to_str().unwrap(),
+            "-l",
+            out.to_str().unwrap(),
+            // Only the signature engine: the built-in detectors have their own tests.
+            "--set",
+            "sense.sqli.enabled=false",
+            "--set",
+            "sense.scan.enabled=false",
+            "--set",
+            "sense.bruteforce.enabled=false",
+        ]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(err.contains("rules loaded"), "{name}: no load summary in {err}");
+        let got = alert_counts(&out.join("eve.json"));
+        let want = expected(&td.join(format!("pcaps/{name}.expected.json")));
+        if got != want {
+            failures.push(format!("{name}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Conformance cases that pass today; the set must not shrink.
+const CONFORMANCE_PASSING: &[&str] = &[
+    "bug-1401-01",
+    "bug-1401-02",
+    "bug-1401-04",
+    "bug-2491-01",
+    "bug-2736-02",
+    "bug-3286-01-no-evasion",
+    "bug-3616",
+    "bug-3616-urldecode",
+    "bug-4199",
+    "bug-4376",
+    "bug-5197",
+    "bug-5758",
+    "bug-7851-01",
+    "bug-docs-5030-01",
+    "bug-docs-5030-02",
+    "cond-log-http-testmyids",
+    "decode-erspan-typeII-01",
+    "decode-nsh-type2",
+    "detect-bytetest-01",
+    "detect-bytetest-03",
+    "detect-content-ends-with-negated-02",
+    "detect-icmp-id-02",
+    "detect-itype",
+    "detect-to_uppercase-01",
+    "dns-udp-z-flag-fp",
+    "eve-metadata-03-noalert",
+    "flowbit-oring",
+    "flowint-isnotset",
+    "http-async",
+    "http-auth-bearer",
+    "http-encoding-gzip-uncompressed",
+    "http-encoding-identity",
+    "http-ipv6",
+    "http-missing-protocol",
+    "http-not09-file",
+    "http-protocol-inspect-v2",
+    "http-raw-header",
+    "http-request-header",
+    "http-request-header-multi",
+    "http-request-line",
+    "http-sticky-start",
+    "http-urldecode-body",
+    "prefilter-multibuf-multipkts",
+    "sip-tcp-protocol",
+    "sip-tcp-response-line",
+    "sip-tcp-uri",
+    "smtp-eve",
+    "ssh-newkeys",
+    "tcp-fastopen-01",
+    "tcp-fastopen-03",
+    "tcp-split-handshake-01-4whs",
+    "tcp-split-handshake-02-5whs",
+    "vxlan-decoder-02",
+];
+
+#[test]
+fn conformance_cases_keep_passing() {
+    let root = common::testdata().join("conformance");
+    let tsv = std::fs::read_to_string(root.join("cases.tsv")).expect("cases.tsv");
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for line in tsv.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut f = line.split('\t');
+        let (Some(name), Some(pcap), Some(rules)) = (f.next(), f.next(), f.next()) else {
+            continue;
+        };
+        if !CONFORMANCE_PASSING.contains(&name) {
+            continue;
+        }
+        seen += 1;
+        let args: Vec<&str> = f.next().unwrap_or("").split_whitespace().collect();
+        let out = common::outdir(&format!("conf-{name}"));
+        let pcap = root.join(pcap);
+        let rules = root.join(rules);
+        let mut argv = vec![
+            "-r",
+            pcap.to_str().unwrap(),
+            "-S",
+            rules.to_str().unwrap(),
+            "-l",
+            out.to_str().unwrap(),
+        ];
+        argv.extend(args);
+        let (code, err) = common::run(&argv);
+        let case_dir = rules.parent().unwrap();
+        let want = expected(&case_dir.join("expected.json"));
+        let got = alert_counts(&out.join("eve.json"));
+        if code != 0 || got != want {
+            failures.push(format!(
+                "{name}: rc {code}, got {got:?}, want {want:?} ({})",
+                err.lines().last().unwrap_or("")
+            ));
+        }
+    }
+    assert_eq!(seen, CONFORMANCE_PASSING.len(), "cases missing from cases.tsv");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
