@@ -3,15 +3,43 @@
 # only (no rules): packets/s, Mbit/s, peak RSS, and the ratios. One core (`taskset -c 0`,
 # single run modes) and two cores (Suricata autofp with 2 workers, Sentinelle --workers 2).
 #
-# usage: bench/compare.sh [--runs N] [CAPTURE ...]
+# With `--rules FILE` both engines also load the same rules (`-S FILE`, `.gz` accepted: it is
+# decompressed once for Suricata) and the table adds rule load time (Suricata: wall time minus its
+# "time elapsed" line, i.e. start-up with rule loading and engine build; Sentinelle: the time in
+# its "rules: ... loaded ... in Xs" line) and throughput over processing time (wall - load).
+#
+# usage: bench/compare.sh [--runs N] [--rules FILE] [CAPTURE ...]
 #   default captures: /work/bench-data/bulk-mix.pcap (from ../shared/tools/gen-captures --bulk 1000)
 #   when present, and all of testdata/pcaps concatenated.
 # Each figure is the best of N runs (default 3). Needs: suricata (../shared/tools/install-suricata.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=3
-if [ "${1:-}" = "--runs" ]; then runs=$2; shift 2; fi
+rules=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --rules) rules=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
 out=bench/out; mkdir -p "$out"
+if [ -n "$rules" ]; then
+  [ -f "$rules" ] || { echo "no rules file $rules"; exit 1; }
+  if [[ "$rules" == *.gz ]]; then
+    gunzip -c "$rules" > "$out/rules.rules"; rules_plain="$out/rules.rules"
+  else
+    rules_plain=$rules
+  fi
+  # Suricata looks for classification.config beside its config, not the rules: pass it along.
+  class=$(dirname "$rules")/classification.config
+  suri_rules=(-S "$rules_plain")
+  [ -f "$class" ] && suri_rules+=(--set "classification-file=$(realpath "$class")")
+  sent_rules=(-S "$rules")
+else
+  suri_rules=(-S /dev/null)
+  sent_rules=()
+fi
 cargo build --release -q -p sentinelle
 bin=target/release/sentinelle
 command -v suricata >/dev/null || { echo "suricata not installed (../shared/tools/install-suricata.sh)"; exit 1; }
@@ -31,20 +59,39 @@ PY
 fi
 
 cores=$(nproc)
-# best wall seconds and max RSS (KiB) of N runs of a command
+# best wall seconds, max RSS (KiB) and the load seconds of that best run, of N runs of a command
 measure() {
-  local best="" rss=0
+  local best="" rss=0 bload=0
   for _ in $(seq "$runs"); do
     rm -rf "$out/run"; mkdir -p "$out/run"
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || { cat "$out/stderr.txt" >&2; return 1; }
     read -r t m < "$out/time.txt"
-    best=$(python3 -c "a='$best'; print($t if not a else min(float(a), $t))")
+    load=$(python3 - "$t" "$out/stderr.txt" "$out/run/suricata.log" <<'PY'
+import os, re, sys
+wall = float(sys.argv[1])
+err = open(sys.argv[2], errors='replace').read()
+m = re.search(r'rules: .* in ([0-9.]+)s', err)
+if m:
+    print(m.group(1)); sys.exit()
+log = open(sys.argv[3], errors='replace').read() if os.path.exists(sys.argv[3]) else ''
+m = re.search(r'time elapsed ([0-9.]+)s', log)
+print('%.3f' % max(0.0, wall - float(m.group(1))) if m else 0)
+PY
+)
+    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $t < $best else 1)"; then
+      best=$t; bload=$load
+    fi
     [ "$m" -gt "$rss" ] && rss=$m
   done
-  echo "$best $rss"
+  echo "$best $rss $bload"
 }
 
-printf '%-22s %-26s %10s %12s %10s %10s\n' capture engine seconds pkt/s Mbit/s RSS_MiB
+if [ -n "$rules" ]; then
+  echo "rules: $rules"
+  printf '%-22s %-26s %10s %8s %12s %10s %10s\n' capture engine seconds load_s pkt/s Mbit/s RSS_MiB
+else
+  printf '%-22s %-26s %10s %12s %10s %10s\n' capture engine seconds pkt/s Mbit/s RSS_MiB
+fi
 for cap in "${caps[@]}"; do
   read -r pkts bytes < <(python3 - "$cap" <<'PY'
 import struct, sys
@@ -61,25 +108,35 @@ PY
   res="$out/results-$name.txt"; : > "$res"
   run() { # label, command...
     local label=$1; shift
-    read -r s m < <(measure "$@")
-    echo "$label|$s|$m" >> "$res"
-    python3 -c "s=$s; print('%-22s %-26s %10.3f %12.0f %10.1f %10.1f' % ('$name', '$label', s, $pkts/s, $bytes*8/s/1e6, $m/1024))"
+    read -r s m l < <(measure "$@")
+    echo "$label|$s|$m|$l" >> "$res"
+    if [ -n "$rules" ]; then
+      python3 -c "s=$s; l=$l; p=max(s-l, 1e-6); print('%-22s %-26s %10.3f %8.3f %12.0f %10.1f %10.1f' % ('$name', '$label', s, l, $pkts/p, $bytes*8/p/1e6, $m/1024))"
+    else
+      python3 -c "s=$s; print('%-22s %-26s %10.3f %12.0f %10.1f %10.1f' % ('$name', '$label', s, $pkts/s, $bytes*8/s/1e6, $m/1024))"
+    fi
   }
-  run "suricata 1-core" taskset -c 0 suricata -r "$cap" -l "$out/run" -k none -S /dev/null --runmode single
-  run "sentinelle 1-core" taskset -c 0 "$bin" -r "$cap" -l "$out/run" -k none --runmode single
+  run "suricata 1-core" taskset -c 0 suricata -r "$cap" -l "$out/run" -k none "${suri_rules[@]}" --runmode single
+  run "sentinelle 1-core" taskset -c 0 "$bin" -r "$cap" -l "$out/run" -k none "${sent_rules[@]}" --runmode single
   if [ "$cores" -ge 2 ]; then
-    run "suricata 2-core" taskset -c 0,1 suricata -r "$cap" -l "$out/run" -k none -S /dev/null --runmode autofp
-    run "sentinelle 2-core" taskset -c 0,1 "$bin" -r "$cap" -l "$out/run" -k none --workers 2
+    run "suricata 2-core" taskset -c 0,1 suricata -r "$cap" -l "$out/run" -k none "${suri_rules[@]}" --runmode autofp
+    run "sentinelle 2-core" taskset -c 0,1 "$bin" -r "$cap" -l "$out/run" -k none "${sent_rules[@]}" --workers 2
   fi
-  python3 - "$res" <<'PY'
+  python3 - "$res" "${rules:+rules}" <<'PY'
 import sys
-s, m = {}, {}
+s, m, l = {}, {}, {}
 for line in open(sys.argv[1]):
-    k, t, r = line.strip().split('|'); s[k] = float(t); m[k] = int(r)
-print('  throughput ratio sentinelle/suricata, 1 core: %.2fx' % (s['suricata 1-core'] / s['sentinelle 1-core']))
+    k, t, r, ld = line.strip().split('|'); s[k] = float(t); m[k] = int(r); l[k] = float(ld)
+rules = len(sys.argv) > 2 and sys.argv[2] == 'rules'
+# With rules, throughput is over processing time (wall minus rule loading).
+p = {k: max(s[k] - (l[k] if rules else 0), 1e-6) for k in s}
+if rules:
+    print('  rule load time ratio sentinelle/suricata: %.2f (%.3fs vs %.3fs)'
+          % (l['sentinelle 1-core'] / max(l['suricata 1-core'], 1e-6), l['sentinelle 1-core'], l['suricata 1-core']))
+print('  throughput ratio sentinelle/suricata, 1 core: %.2fx' % (p['suricata 1-core'] / p['sentinelle 1-core']))
 if 'sentinelle 2-core' in s:
     print('  throughput ratio sentinelle/suricata, 2 cores: %.2fx; sentinelle 2 cores vs suricata 1 core: %.2fx'
-          % (s['suricata 2-core'] / s['sentinelle 2-core'], s['suricata 1-core'] / s['sentinelle 2-core']))
+          % (p['suricata 2-core'] / p['sentinelle 2-core'], p['suricata 1-core'] / p['sentinelle 2-core']))
 print('  peak RSS ratio sentinelle/suricata, 1 core: %.2f' % (m['sentinelle 1-core'] / m['suricata 1-core']))
 PY
 done

@@ -2,7 +2,8 @@
 //! no panic, data delivered per direction never exceeds the payload fed in that direction, no
 //! empty chunk, and all buffered memory is returned when the session is dropped.
 //!
-//! Input: 1 config byte (midstream, async-oneside, small depth / out-of-order cap / memcap),
+//! Input: 1 config byte (midstream, async-oneside, small depth / out-of-order cap / memcap,
+//! immediate delivery instead of ACK-gated),
 //! 8 bytes of initial sequence numbers, then 8-byte records:
 //! [dir | flags, tcp flags, seq delta (i16 BE), ack delta (i16 BE), payload length, fill byte].
 #![no_main]
@@ -22,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         depth: if conf & 4 != 0 { 300 } else { 0 },
         max_ooo_bytes: if conf & 8 != 0 { 200 } else { 1 << 16 },
         memcap: if conf & 16 != 0 { 300 } else { 1 << 20 },
+        ack_gated: conf & 32 == 0,
     };
     let mut cursor = [
         u32::from_be_bytes([isns[0], isns[1], isns[2], isns[3]]),
@@ -71,8 +73,16 @@ fuzz_target!(|data: &[u8]| {
         }
         assert!(got[0] <= fed[0] && got[1] <= fed[1]);
     }
+    if r0_split(records) {
+        sess.flush_dir(Direction::ToClient, &mut |d, c| check(d, c, &mut got));
+    }
     sess.flush(&mut |d, c| check(d, c, &mut got));
     assert!(got[0] <= fed[0] && got[1] <= fed[1]);
     drop(sess);
     assert_eq!(shared.mem.load(Ordering::Relaxed), 0);
 });
+
+/// Whether to flush the to-client side first as well (exercises `flush_dir` in both orders).
+fn r0_split(records: &[u8]) -> bool {
+    records.first().is_some_and(|b| b & 4 != 0)
+}

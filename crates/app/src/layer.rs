@@ -33,6 +33,8 @@ const CHANGE_MAX_DEPTH: usize = 4096;
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     pub http: crate::http::HttpConfig,
+    /// HTTP/2 parser settings.
+    pub http2: crate::http2::Http2Config,
     /// Compute HASSH in SSH records (Suricata turns it on when a rule uses `ssh.hassh*`, or
     /// with `app-layer.protocols.ssh.hassh: yes`).
     pub ssh_hassh: bool,
@@ -45,6 +47,7 @@ impl Default for AppConfig {
     fn default() -> Self {
         let mut cfg = AppConfig {
             http: Default::default(),
+            http2: Default::default(),
             ssh_hassh: false,
             disabled: 0,
         };
@@ -217,6 +220,11 @@ pub struct AppLayer {
     det: Option<Box<Detect>>,
     parser: Option<Box<dyn Parser>>,
     disabled: bool,
+    /// A protocol change a parser asked for (STARTTLS, h2c), with the bytes of the chunk that
+    /// already belong to the next protocol.
+    change: Option<(AppProto, Vec<u8>)>,
+    /// What the next parser takes over from the previous one (the h2c request).
+    handoff: Option<crate::Handoff>,
 }
 
 fn idx(d: Direction) -> usize {
@@ -265,7 +273,7 @@ impl AppLayer {
                         self.flush_dir(dir, cx);
                     }
                     self.parse(dir, data, cx);
-                    self.check_change(cx);
+                    self.check_change(cfg, dir, cx);
                     return;
                 }
                 let det = self.det.get_or_insert_with(Default::default);
@@ -289,7 +297,7 @@ impl AppLayer {
                         cx.expect.stats.detect_buf_dropped += (data.len() - keep) as u64;
                     }
                 }
-                self.check_change(cx);
+                self.check_change(cfg, dir, cx);
             }
         }
     }
@@ -482,7 +490,12 @@ impl AppLayer {
         if p == AppProto::FtpData && self.parser.is_some() {
             return;
         }
-        self.parser = new_parser(p, cfg, cx.flow.proto);
+        self.parser = match (p, self.handoff.take()) {
+            (AppProto::Http2, Some(crate::Handoff::H2c(req))) => Some(Box::new(
+                crate::http2::Http2Parser::with_upgrade(&cfg.http2, &req),
+            )),
+            _ => new_parser(p, cfg, cx.flow.proto),
+        };
     }
 
     /// Gives the buffered bytes of `dir` to the parser and ends detection there.
@@ -511,15 +524,28 @@ impl AppLayer {
             let before = cx.out.len();
             parser.on_data(dir, data, cx);
             cx.expect.stats.tx += cx.out.len().saturating_sub(before) as u64;
+            if self.change.is_none() {
+                if let Some(next) = parser.upgrade() {
+                    let left = parser.upgrade_leftover().min(data.len());
+                    let rest = data.get(data.len() - left..).unwrap_or_default().to_vec();
+                    self.handoff = parser.handoff();
+                    self.change = Some((next, rest));
+                }
+            }
         }
     }
 
-    /// A parser asked for a protocol change (STARTTLS): detect again from the next bytes.
-    fn check_change(&mut self, cx: &mut Cx<'_>) {
-        let Some(next) = self.parser.as_mut().and_then(|p| p.upgrade()) else {
+    /// A parser asked for a protocol change (STARTTLS, h2c): detect again from the next bytes
+    /// (those of the last chunk that follow the change first).
+    fn check_change(&mut self, cfg: &AppConfig, dir: Direction, cx: &mut Cx<'_>) {
+        let Some((next, rest)) = self.change.take() else {
             return;
         };
-        let _ = cx;
+        if !cfg.is_enabled(next) {
+            // As Suricata with HTTP/2 disabled: the HTTP/1 parser stays in tunnel mode.
+            self.handoff = None;
+            return;
+        }
         self.orig = self.proto;
         self.expected = Some(next);
         self.by_dir = [None, None];
@@ -529,6 +555,9 @@ impl AppLayer {
             sent: true,
             ..Default::default()
         }));
+        if !rest.is_empty() {
+            self.on_tcp(cfg, dir, Chunk::Data(&rest), cx);
+        }
     }
 
     /// Detection failed: no parser for this flow.
@@ -665,6 +694,9 @@ impl AppLayer {
 fn new_parser(p: AppProto, cfg: &AppConfig, ipproto: u8) -> Option<Box<dyn Parser>> {
     match p {
         AppProto::Http => Some(Box::new(crate::http::HttpParser::new(&cfg.http))),
+        AppProto::Http2 if ipproto == IPPROTO_TCP => {
+            Some(Box::new(crate::http2::Http2Parser::new(&cfg.http2)))
+        }
         AppProto::Dns if ipproto == IPPROTO_TCP => Some(Box::new(crate::dns::DnsParser::new_tcp())),
         AppProto::Dns => Some(Box::new(crate::dns::DnsParser::new_udp())),
         AppProto::Tls => Some(Box::new(crate::tls::TlsParser::new())),

@@ -12,6 +12,7 @@ pub mod detect;
 pub mod dns;
 pub mod ftp;
 pub mod http;
+pub mod http2;
 pub mod smtp;
 pub mod ssh;
 pub mod tls;
@@ -187,6 +188,22 @@ pub trait Parser: Send {
     fn upgrade(&mut self) -> Option<AppProto> {
         None
     }
+    /// After `upgrade` answered: how many bytes at the end of the last `on_data` chunk belong
+    /// to the next protocol (detection starts again from them).
+    fn upgrade_leftover(&mut self) -> usize {
+        0
+    }
+    /// After `upgrade` answered: what the parser of the next protocol takes over.
+    fn handoff(&mut self) -> Option<Handoff> {
+        None
+    }
+}
+
+/// State a parser hands to the parser of the protocol its flow changes to.
+#[derive(Debug, Clone)]
+pub enum Handoff {
+    /// The HTTP/1.1 request of an `Upgrade: h2c` exchange (it becomes HTTP/2 stream 1).
+    H2c(http2::UpgradeRequest),
 }
 
 /// An application-layer event: a record to log (and later, to inspect).
@@ -204,6 +221,8 @@ pub struct AppEvent {
 #[derive(Debug, Clone)]
 pub enum Record {
     Http(Box<http::HttpTx>),
+    /// An HTTP/2 transaction (EVE `event_type` "http", `app_proto` "http2").
+    Http2(Box<http2::Http2Tx>),
     Dns(Box<dns::DnsRecord>),
     Tls(Box<tls::TlsRecord>),
     Ssh(Box<ssh::SshRecord>),
@@ -218,7 +237,7 @@ impl Record {
     /// EVE `event_type`.
     pub fn event_type(&self) -> &'static str {
         match self {
-            Record::Http(_) => "http",
+            Record::Http(_) | Record::Http2(_) => "http",
             Record::Dns(_) => "dns",
             Record::Tls(_) => "tls",
             Record::Ssh(_) => "ssh",
@@ -229,6 +248,15 @@ impl Record {
             Record::Anomaly(_) => "anomaly",
         }
     }
+
+    /// The `app_proto` of the flow that produced the record (`fileinfo` parents log it): the
+    /// event type, except `http2` for HTTP/2 transactions.
+    pub fn app_proto(&self) -> &'static str {
+        match self {
+            Record::Http2(_) => "http2",
+            r => r.event_type(),
+        }
+    }
 }
 
 /// `fileinfo` record: a file seen in a protocol (HTTP bodies, FTP data, SMTP attachments).
@@ -237,6 +265,8 @@ pub struct FileInfo {
     /// The protocol record the file belongs to (e.g. the HTTP transaction), logged beside it.
     #[serde(skip)]
     pub parent: Option<Box<Record>>,
+    /// Left out when empty (HTTP/2 files have no name), as Suricata's JsonBuilder does.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub filename: String,
     pub gaps: bool,
     pub state: &'static str,

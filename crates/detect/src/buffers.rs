@@ -42,6 +42,7 @@ pub fn supported(b: Buffer) -> bool {
             | FileData
             | DnsQuery
             | TlsSni
+            | TlsCerts
             | TlsCertIssuer
             | TlsCertSubject
             | TlsCertSerial
@@ -64,7 +65,7 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
     use Buffer::*;
     Some(match b {
         DnsQuery => app::AppProto::Dns,
-        TlsSni | TlsCertIssuer | TlsCertSubject | TlsCertSerial | TlsCertFingerprint | Ja3Hash
+        TlsSni | TlsCerts | TlsCertIssuer | TlsCertSubject | TlsCertSerial | TlsCertFingerprint | Ja3Hash
         | Ja3String | Ja3sHash | Ja3sString => app::AppProto::Tls,
         SshProto | SshSoftware | SshHassh | SshHasshString | SshHasshServer | SshHasshServerString => {
             app::AppProto::Ssh
@@ -100,7 +101,9 @@ fn push_nonempty(out: &mut Vec<Vec<u8>>, b: Option<&[u8]>) {
     }
 }
 
-/// Appends the instances of buffer `b` of `rec` in direction `to_server` to `out`.
+/// Appends the instances of buffer `b` of `rec` in direction `to_server` to `out`. A header
+/// present with an empty value is an empty buffer (libhtp's value is an empty `bstr`, which
+/// Suricata inspects: `bsize:0` and negated contents match it); an absent one is no buffer.
 pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
     use Buffer::*;
     match rec {
@@ -119,14 +122,14 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
                     HttpMethod => push_nonempty(out, Some(tx.method())),
                     HttpRequestLine => push_nonempty(out, Some(tx.request_line())),
                     HttpRequestBody => push_nonempty(out, Some(tx.request_body.as_slice())),
-                    HttpUserAgent => push_nonempty(out, tx.user_agent()),
+                    HttpUserAgent => push(out, tx.user_agent()),
                     HttpHost => push_nonempty(out, tx.host()),
                     HttpHostRaw => push_nonempty(out, tx.host_raw()),
-                    HttpAccept => push_nonempty(out, h(b"accept")),
-                    HttpAcceptLang => push_nonempty(out, h(b"accept-language")),
-                    HttpAcceptEnc => push_nonempty(out, h(b"accept-encoding")),
-                    HttpReferer => push_nonempty(out, h(b"referer")),
-                    HttpCookie => push_nonempty(out, h(b"cookie")),
+                    HttpAccept => push(out, h(b"accept")),
+                    HttpAcceptLang => push(out, h(b"accept-language")),
+                    HttpAcceptEnc => push(out, h(b"accept-encoding")),
+                    HttpReferer => push(out, h(b"referer")),
+                    HttpCookie => push(out, h(b"cookie")),
                     HttpProtocol => push_nonempty(out, tx.protocol()),
                     HttpHeader => push_nonempty(out, Some(tx.request_header_block.as_slice())),
                     HttpHeaderRaw => push_nonempty(out, Some(tx.request_headers_raw.as_slice())),
@@ -148,9 +151,9 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
                     HttpResponseLine => push_nonempty(out, Some(tx.response_line())),
                     HttpStatCode => push_nonempty(out, tx.stat_code()),
                     HttpStatMsg => push_nonempty(out, tx.stat_msg()),
-                    HttpLocation => push_nonempty(out, h(b"location")),
-                    HttpServer => push_nonempty(out, h(b"server")),
-                    HttpCookie => push_nonempty(out, h(b"set-cookie")),
+                    HttpLocation => push(out, h(b"location")),
+                    HttpServer => push(out, h(b"server")),
+                    HttpCookie => push(out, h(b"set-cookie")),
                     HttpProtocol => push_nonempty(out, tx.response_protocol()),
                     HttpHeader => push_nonempty(out, Some(tx.response_header_block.as_slice())),
                     HttpHeaderRaw => push_nonempty(out, Some(tx.response_headers_raw.as_slice())),
@@ -172,9 +175,9 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
                 }
             }
             match b {
-                HttpConnection => push_nonempty(out, h(b"connection")),
-                HttpContentLen => push_nonempty(out, h(b"content-length")),
-                HttpContentType => push_nonempty(out, h(b"content-type")),
+                HttpConnection => push(out, h(b"connection")),
+                HttpContentLen => push(out, h(b"content-length")),
+                HttpContentType => push(out, h(b"content-type")),
                 _ => {}
             }
         }
@@ -187,6 +190,13 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
             let c = &t.server_cert;
             match b {
                 TlsSni if to_server => push(out, t.sni()),
+                // The server's chain; the client's (to-server side) is not kept by the parser,
+                // so rules inspecting that side are refused at load.
+                TlsCerts if !to_server => {
+                    for c in t.certs() {
+                        out.push(c.to_vec());
+                    }
+                }
                 TlsCertSubject if !to_server => push(out, c.subject.as_deref().map(str::as_bytes)),
                 TlsCertIssuer if !to_server => push(out, c.issuerdn.as_deref().map(str::as_bytes)),
                 TlsCertSerial if !to_server => push(out, c.serial.as_deref().map(str::as_bytes)),

@@ -5,10 +5,12 @@
 use crate::buffers;
 use crate::input::PacketInfo;
 use crate::inspect::inspect;
+use crate::inspect::{inspect_explain, RawHit};
 use crate::keywords::bits::{BitNames, FlowVars};
+use crate::keywords::StepList;
 use crate::keywords::{self, header, Compiled, Cond};
 use crate::threshold::{self, Verdict};
-use crate::{Alert, FlowDetect, LoadReport, RuleSource, Skip, ThreadCtx};
+use crate::{Alert, BuildOptions, Explain, FlowDetect, LoadReport, RuleSource, Skip, ThreadCtx};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use app::Record;
 use rules::{Action, BufferRef, Classifications, Direction, FlowDir, FlowState, Protocol, Rule};
@@ -93,6 +95,7 @@ pub struct Engine {
     thresholds: Mutex<threshold::Table>,
     ruleset_id: String,
     pub bit_names: usize,
+    explain: bool,
 }
 
 fn pkt_group(proto: u8) -> usize {
@@ -177,6 +180,15 @@ impl Engine {
     /// Parses and compiles every source. Rules that cannot be enforced exactly are reported
     /// in the [`LoadReport`] and left out.
     pub fn build(sources: &[RuleSource], classes: &Classifications) -> (Engine, LoadReport) {
+        Engine::build_with(sources, classes, BuildOptions::default())
+    }
+
+    /// [`Engine::build`] with options (IPS mode, alert explanations).
+    pub fn build_with(
+        sources: &[RuleSource],
+        classes: &Classifications,
+        opts: BuildOptions,
+    ) -> (Engine, LoadReport) {
         let mut report = LoadReport::default();
         let mut names = BitNames::default();
         let mut crules: Vec<CRule> = Vec::new();
@@ -184,6 +196,8 @@ impl Engine {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         let mut seen_sids: hashbrown::HashSet<(u32, u32)> = hashbrown::HashSet::new();
         for src in sources {
+            // Length first, so that moving text between files changes the id.
+            fnv(&mut h, &(src.text.len() as u64).to_le_bytes());
             fnv(&mut h, &src.text);
             let (parsed, errors) = rules::parse_bytes(&src.text);
             for e in errors {
@@ -197,7 +211,7 @@ impl Engine {
             }
             for r in parsed {
                 report.parsed += 1;
-                match compile_rule(&r, &src.name, classes, &mut names, &mut bufs) {
+                match compile_rule(&r, &src.name, classes, &mut names, &mut bufs, opts) {
                     Ok(cr) => {
                         if !seen_sids.insert((cr.meta.gid, cr.meta.sid)) {
                             report.skipped.push(skip(
@@ -241,18 +255,32 @@ impl Engine {
             thresholds: Mutex::new(threshold::Table::default()),
             ruleset_id: format!("{h:016x}"),
             bit_names: names.len(),
+            explain: opts.explain,
         };
         e.build_groups();
         (e, report)
     }
 
-    /// Hash of the loaded rule texts (EVE `alert.ruleset_id`).
+    /// Whether alerts carry [`Alert::explain`].
+    pub fn explains(&self) -> bool {
+        self.explain
+    }
+
+    /// Hash (64-bit FNV-1a, hex) of each rule file's length and text, in load order (EVE
+    /// `alert.ruleset_id`): the same files give the same id on every run and machine, whatever
+    /// rules were skipped; any change to a rule text changes it.
     pub fn ruleset_id(&self) -> &str {
         &self.ruleset_id
     }
 
     pub fn len(&self) -> usize {
         self.rules.len()
+    }
+
+    /// Whether a loaded rule inspects buffer `b` (the app layer must then produce it: e.g. a
+    /// rule on `ssh.hassh` turns HASSH computation on, as Suricata's keyword setup does).
+    pub fn uses_buffer(&self, b: rules::Buffer) -> bool {
+        self.bufs.iter().any(|x| x.buffer == b)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -371,22 +399,20 @@ impl Engine {
     }
 
     /// Collects the candidate rules of group `g` into `tcx.cand`, sorted in evaluation order.
-    fn candidates(&self, g: &Group, tcx: &mut ThreadCtx, mut buf: impl FnMut(u16, &mut Vec<Vec<u8>>)) {
+    /// `buf(id, f)` calls `f` on every instance of buffer `id`.
+    fn candidates(&self, g: &Group, tcx: &mut ThreadCtx, mut buf: impl FnMut(u16, &mut dyn FnMut(&[u8]))) {
         tcx.cand.clear();
         tcx.cand.extend_from_slice(&g.always);
-        let mut tmp = std::mem::take(&mut tcx.scratch);
         for m in &g.mpm {
-            tmp.clear();
-            buf(m.buf, &mut tmp);
-            for inst in &tmp {
-                for hit in m.ac.find_overlapping_iter(inst.as_slice()) {
+            let cand = &mut tcx.cand;
+            buf(m.buf, &mut |inst: &[u8]| {
+                for hit in m.ac.find_overlapping_iter(inst) {
                     if let Some(&r) = m.rules.get(hit.pattern().as_usize()) {
-                        tcx.cand.push(r);
+                        cand.push(r);
                     }
                 }
-            }
+            });
         }
-        tcx.scratch = tmp;
         let order = &self.order;
         tcx.cand
             .sort_unstable_by_key(|&i| (order.get(i as usize).copied().unwrap_or(1), i));
@@ -407,9 +433,9 @@ impl Engine {
             return;
         };
         let payload = pkt.payload;
-        self.candidates(g, tcx, |b, out| {
+        self.candidates(g, tcx, |b, f| {
             if b == PAYLOAD && !payload.is_empty() {
-                out.push(payload.to_vec());
+                f(payload);
             }
         });
         let cand = std::mem::take(&mut tcx.cand);
@@ -434,9 +460,9 @@ impl Engine {
     /// Inspects a chunk of reassembled TCP stream data (`pkt.payload`, `pkt.stream == true`).
     pub fn inspect_stream(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
         let payload = pkt.payload;
-        self.candidates(&self.stream, tcx, |b, out| {
+        self.candidates(&self.stream, tcx, |b, f| {
             if b == PAYLOAD && !payload.is_empty() {
-                out.push(payload.to_vec());
+                f(payload);
             }
         });
         let cand = std::mem::take(&mut tcx.cand);
@@ -510,13 +536,15 @@ impl Engine {
             {
                 let cache_ref = &mut cache;
                 let fetch_ref = &mut fetch;
-                self.candidates(g, tcx, |b, out| {
+                self.candidates(g, tcx, |b, f| {
                     let Some(bref) = bufs.get(b as usize) else { return };
                     let (ts, tc) = buffers::directions(bref.buffer);
                     let side = if ts && tc { to_server } else { ts };
                     let p = fetch_ref(b, side, cache_ref);
                     if let Some((_, _, v)) = cache_ref.get(p) {
-                        out.extend(v.iter().cloned());
+                        for x in v {
+                            f(x);
+                        }
                     }
                 });
             }
@@ -561,7 +589,31 @@ impl Engine {
                 }
                 if ok {
                     tcx.alerted.push(i);
-                    self.on_match(i, r, tcx, fd, &side_pkt, tx_id);
+                    let explain = if self.explain {
+                        let mut out = Vec::new();
+                        tcx.vars.clear();
+                        tcx.vars.resize(r.c.nvars, 0);
+                        for ((bref, list), id) in r.c.bufs.iter().zip(&r.buf_ids) {
+                            let (ts, tc) = buffers::directions(bref.buffer);
+                            let side = if ts && tc { to_server } else { ts };
+                            let p = fetch(*id, side, &mut cache);
+                            let Some((_, _, insts)) = cache.get(p) else {
+                                continue;
+                            };
+                            let mut hits = Vec::new();
+                            for b in insts {
+                                hits.clear();
+                                if inspect_explain(list, b, &mut tcx.vars, &mut hits) {
+                                    break;
+                                }
+                            }
+                            explain_hits(list, bref.buffer.name(), &bref.transforms, &hits, &mut out);
+                        }
+                        out
+                    } else {
+                        Vec::new()
+                    };
+                    self.on_match(i, r, tcx, fd, &side_pkt, tx_id, explain);
                 }
             }
             tcx.cand = cand;
@@ -609,19 +661,50 @@ impl Engine {
         if !self.header_ok(r, p) || !conds_ok(r, p, &fd.vars) {
             return;
         }
+        tcx.vars.clear();
+        tcx.vars.resize(r.c.nvars, 0);
+        for (b, list) in &r.c.hdr_bufs {
+            let Some(bytes) = header::header_bytes(*b, p) else {
+                return;
+            };
+            if !inspect(list, bytes, &mut tcx.vars) {
+                return;
+            }
+        }
         if let Some(list) = &r.c.payload {
             if p.payload.is_empty() {
                 return;
             }
-            tcx.vars.clear();
-            tcx.vars.resize(r.c.nvars, 0);
             if !inspect(list, p.payload, &mut tcx.vars) {
                 return;
             }
         }
-        self.on_match(i, r, tcx, fd, p, tx_id);
+        let explain = if self.explain {
+            let mut out = Vec::new();
+            let mut hits = Vec::new();
+            tcx.vars.clear();
+            tcx.vars.resize(r.c.nvars, 0);
+            for (b, list) in &r.c.hdr_bufs {
+                hits.clear();
+                if let Some(bytes) = header::header_bytes(*b, p) {
+                    inspect_explain(list, bytes, &mut tcx.vars, &mut hits);
+                }
+                explain_hits(list, b.name(), &[], &hits, &mut out);
+            }
+            if let Some(list) = &r.c.payload {
+                hits.clear();
+                inspect_explain(list, p.payload, &mut tcx.vars, &mut hits);
+                let name = if p.stream { "stream" } else { "payload" };
+                explain_hits(list, name, &[], &hits, &mut out);
+            }
+            out
+        } else {
+            Vec::new()
+        };
+        self.on_match(i, r, tcx, fd, p, tx_id, explain);
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn on_match(
         &self,
         i: u32,
@@ -630,6 +713,7 @@ impl Engine {
         fd: &mut FlowDetect,
         p: &PacketInfo<'_>,
         tx_id: Option<u64>,
+        explain: Vec<Explain>,
     ) {
         for &post in &r.c.post {
             fd.vars.apply(post);
@@ -670,6 +754,31 @@ impl Engine {
             tx_id,
             app_proto: p.app_proto,
             stream: p.stream,
+            explain,
+        });
+    }
+}
+
+/// Turns the recorded hits of one buffer's keywords into [`Explain`] entries.
+fn explain_hits(
+    list: &StepList,
+    buffer: &'static str,
+    transforms: &[rules::Transform],
+    hits: &[RawHit],
+    out: &mut Vec<Explain>,
+) {
+    for h in hits {
+        let keyword = match list.steps.get(usize::from(h.step)) {
+            Some(keywords::Step::Content(_)) => "content",
+            Some(keywords::Step::Pcre(_)) => "pcre",
+            _ => continue,
+        };
+        out.push(Explain {
+            keyword,
+            buffer,
+            transforms: transforms.iter().map(keywords::transform::name).collect(),
+            offset: h.offset,
+            length: h.len,
         });
     }
 }
@@ -717,6 +826,9 @@ fn conds_ok(r: &CRule, p: &PacketInfo<'_>, vars: &FlowVars) -> bool {
                 }
             }
             Cond::Flowint { name, op, value } => vars.flowint_match(*name, *op, *value),
+            Cond::Uint { field, cmp } => header::uint_match(*field, cmp, p),
+            Cond::StreamSize(s) => header::stream_size_match(s, p),
+            Cond::Checksum { which, valid } => header::checksum_match(*which, *valid, p),
             Cond::AppProto(a) => {
                 let want = map_app(a.proto);
                 let is = match want {
@@ -739,9 +851,29 @@ fn compile_rule(
     classes: &Classifications,
     names: &mut BitNames,
     bufs: &mut Vec<BufferRef>,
+    opts: BuildOptions,
 ) -> Result<CRule, Skip> {
-    if !matches!(r.action, Action::Alert) {
-        return Err(skip(file, r, r.action.as_str(), "only alert rules are supported"));
+    match r.action {
+        Action::Alert => {}
+        // IDS mode: Suricata alerts on drop/reject rules ("allowed") and drops nothing.
+        Action::Drop | Action::Reject | Action::RejectSrc | Action::RejectDst | Action::RejectBoth
+            if !opts.ips => {}
+        Action::Drop | Action::Reject | Action::RejectSrc | Action::RejectDst | Action::RejectBoth => {
+            return Err(skip(
+                file,
+                r,
+                r.action.as_str(),
+                "drop/reject rules need an inline verdict path, not built yet",
+            ));
+        }
+        Action::Pass | Action::Config => {
+            return Err(skip(
+                file,
+                r,
+                r.action.as_str(),
+                "pass and config rules are not supported",
+            ));
+        }
     }
     let c = keywords::compile(r, names).map_err(|e| skip(file, r, &e.keyword, e.reason))?;
     let mut app = match r.protocol {
@@ -768,7 +900,27 @@ fn compile_rule(
             ));
         }
     }
-    let kind = if !c.bufs.is_empty() {
+    let kind = if !c.hdr_bufs.is_empty() {
+        if !c.bufs.is_empty() {
+            return Err(skip(
+                file,
+                r,
+                "tcp.hdr",
+                "header buffers mixed with app-layer buffers",
+            ));
+        }
+        if matches!(r.protocol, Protocol::TcpStream) || c.flow.and_then(|f| f.stream) == Some(true) {
+            return Err(skip(file, r, "tcp.hdr", "header buffers on stream-only rules"));
+        }
+        if c.payload.is_some() {
+            Kind::Payload {
+                packet: true,
+                stream: false,
+            }
+        } else {
+            Kind::Header { ip_only: false }
+        }
+    } else if !c.bufs.is_empty() {
         if c.payload.is_some() {
             return Err(skip(
                 file,
@@ -883,6 +1035,14 @@ fn compile_rule(
         if app.is_none() {
             return Err(skip(file, r, "buffer", "no application protocol"));
         }
+        if tx_dirs.0 && c.bufs.iter().any(|(b, _)| b.buffer == rules::Buffer::TlsCerts) {
+            return Err(skip(
+                file,
+                r,
+                "tls.certs",
+                "client certificate chains (to-server tls.certs) are not parsed; use flow:to_client",
+            ));
+        }
     }
     Ok(CRule {
         meta: meta_of(r, classes, file),
@@ -900,4 +1060,103 @@ fn compile_rule(
         c,
         buf_ids,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> RuleSource {
+        RuleSource {
+            name: "t.rules".into(),
+            text: text.as_bytes().to_vec(),
+        }
+    }
+
+    fn build(text: &str, opts: BuildOptions) -> (Engine, LoadReport) {
+        Engine::build_with(&[src(text)], &Classifications::default(), opts)
+    }
+
+    const DROP: &str = r#"drop tcp any any -> any any (msg:"d"; content:"abc"; sid:1;)"#;
+
+    #[test]
+    fn drop_rules_alert_in_ids_mode_and_are_skipped_in_ips_mode() {
+        let (e, r) = build(DROP, BuildOptions::default());
+        assert_eq!((r.loaded, r.skipped.len()), (1, 0));
+        let mut tcx = ThreadCtx::default();
+        let mut fd = FlowDetect::default();
+        let mut p = PacketInfo::test(b"xabcx");
+        p.stream = true;
+        e.inspect_stream(&mut tcx, &mut fd, &p);
+        assert_eq!(tcx.alerts.len(), 1);
+        let (_, r) = build(
+            DROP,
+            BuildOptions {
+                ips: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(r.loaded, 0);
+        assert_eq!(r.skipped.first().and_then(|s| s.keyword.as_deref()), Some("drop"));
+        let (_, r) = build(r#"pass tcp any any -> any any (sid:1;)"#, BuildOptions::default());
+        assert_eq!(r.loaded, 0);
+    }
+
+    #[test]
+    fn ruleset_id_is_stable_and_tracks_the_texts() {
+        let a = build(DROP, BuildOptions::default()).0;
+        let b = build(DROP, BuildOptions::default()).0;
+        assert_eq!(a.ruleset_id(), b.ruleset_id());
+        assert_eq!(a.ruleset_id().len(), 16);
+        let c = build(&DROP.replace("\"d\"", "\"e\""), BuildOptions::default()).0;
+        assert_ne!(a.ruleset_id(), c.ruleset_id());
+        // The same text split differently over two files is another ruleset.
+        let one = Engine::build(&[src("ab")], &Classifications::default()).0;
+        let two = Engine::build(&[src("a"), src("b")], &Classifications::default()).0;
+        assert_ne!(one.ruleset_id(), two.ruleset_id());
+    }
+
+    #[test]
+    fn header_buffer_rules_with_explain() {
+        let (e, r) = build(
+            r#"alert tcp any any -> any 80 (ipv4.hdr; byte_math:bytes 1, offset 1, oper <<, rvalue 2, result v; tcp.hdr; content:"|00 50|"; offset:2; depth:2; byte_test:1,=,v,0,relative; sid:7;)"#,
+            BuildOptions {
+                explain: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(r.loaded, 1, "{:?}", r.skipped);
+        let mut l3 = vec![0u8; 40];
+        l3[1] = 0x11; // TOS: 0x11 << 2 = 0x44
+        l3[22] = 0x00;
+        l3[23] = 0x50; // destination port 80
+        l3[24] = 0x44;
+        let mut p = PacketInfo::test(b"");
+        p.l3 = &l3;
+        p.ip_hdr_len = 20;
+        p.l4_hdr_len = 20;
+        let mut tcx = ThreadCtx::default();
+        let mut fd = FlowDetect::default();
+        e.inspect_packet(&mut tcx, &mut fd, &p, true);
+        assert_eq!(tcx.alerts.len(), 1);
+        assert_eq!(
+            tcx.alerts.first().map(|a| a.explain.clone()),
+            Some(vec![Explain {
+                keyword: "content",
+                buffer: "tcp.hdr",
+                transforms: vec![],
+                offset: 2,
+                length: 2,
+            }])
+        );
+        assert!(
+            !e.uses_buffer(rules::Buffer::TcpHdr),
+            "header buffers are not app-layer ones"
+        );
+        // A truncated header: no buffer, no alert.
+        tcx.alerts.clear();
+        p.l3 = l3.get(..30).unwrap_or(&[]);
+        e.inspect_packet(&mut tcx, &mut fd, &p, true);
+        assert!(tcx.alerts.is_empty());
+    }
 }

@@ -42,6 +42,20 @@ pub struct PacketInfo<'a> {
     pub app_proto_dir: [Option<app::AppProto>; 2],
     pub flow_id: Option<u64>,
     pub pcap_cnt: Option<u64>,
+    /// The IP datagram from its first header byte (empty for stream chunks and transactions).
+    pub l3: &'a [u8],
+    /// Length of the IP header with options / IPv6 extension headers.
+    pub ip_hdr_len: u16,
+    /// Length of the TCP header with options (8 for UDP, 0 otherwise).
+    pub l4_hdr_len: u16,
+    /// IPv4 type of service.
+    pub tos: u8,
+    /// TCP MSS option.
+    pub tcp_mss: Option<u16>,
+    /// Checksums verified: bit 0 IPv4 header bad, bit 1 TCP/UDP/ICMP bad.
+    pub bad_csum: u8,
+    /// TCP stream sizes (client, server) as Suricata's `next_seq - isn`.
+    pub stream_size: Option<(u32, u32)>,
 }
 
 impl PacketInfo<'_> {
@@ -72,6 +86,13 @@ impl PacketInfo<'_> {
             app_proto_dir: [None, None],
             flow_id: Some(1),
             pcap_cnt: None,
+            l3: &[],
+            ip_hdr_len: 0,
+            l4_hdr_len: 0,
+            tos: 0,
+            tcp_mss: None,
+            bad_csum: 0,
+            stream_size: None,
         }
     }
 }

@@ -2,8 +2,18 @@
 //! keyword anchored on the end of the previous match, with backtracking to the next occurrence
 //! of a content or pcre when a later relative keyword fails (Suricata's
 //! `DetectEngineContentInspection`), bounded by a step budget like Suricata's recursion limit.
+//! On request ([`inspect_explain`]) the successful path records, per content and pcre, where in
+//! the buffer it matched.
 
 use crate::keywords::{Step, StepList};
+
+/// Where one keyword of a matching list matched: step index, start offset, length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawHit {
+    pub step: u16,
+    pub offset: u32,
+    pub len: u32,
+}
 
 /// Steps one buffer inspection may take before giving up (no match).
 pub const STEP_BUDGET: u32 = 3000;
@@ -11,10 +21,42 @@ pub const STEP_BUDGET: u32 = 3000;
 /// Whether the keywords of `list` match `buf`.
 pub fn inspect(list: &StepList, buf: &[u8], vars: &mut [u64]) -> bool {
     let mut budget = STEP_BUDGET;
-    run(list, 0, buf, 0, vars, &mut budget)
+    run(list, 0, buf, 0, vars, &mut budget, &mut None)
 }
 
-fn run(list: &StepList, i: usize, buf: &[u8], prev: usize, vars: &mut [u64], budget: &mut u32) -> bool {
+/// As [`inspect`], and on a match appends to `hits` where each positive content and pcre
+/// matched, in keyword order.
+pub fn inspect_explain(list: &StepList, buf: &[u8], vars: &mut [u64], hits: &mut Vec<RawHit>) -> bool {
+    let mut budget = STEP_BUDGET;
+    let start = hits.len();
+    let ok = run(list, 0, buf, 0, vars, &mut budget, &mut Some(hits));
+    if let Some(tail) = hits.get_mut(start..) {
+        tail.reverse();
+    }
+    ok
+}
+
+fn hit(rec: &mut Option<&mut Vec<RawHit>>, i: usize, start: usize, end: usize) {
+    if let Some(h) = rec.as_deref_mut() {
+        h.push(RawHit {
+            step: u16::try_from(i).unwrap_or(u16::MAX),
+            offset: u32::try_from(start).unwrap_or(u32::MAX),
+            len: u32::try_from(end.saturating_sub(start)).unwrap_or(u32::MAX),
+        });
+    }
+}
+
+type Rec<'a, 'b> = &'a mut Option<&'b mut Vec<RawHit>>;
+
+fn run(
+    list: &StepList,
+    i: usize,
+    buf: &[u8],
+    prev: usize,
+    vars: &mut [u64],
+    budget: &mut u32,
+    rec: Rec<'_, '_>,
+) -> bool {
     let Some(step) = list.steps.get(i) else {
         return true;
     };
@@ -26,16 +68,17 @@ fn run(list: &StepList, i: usize, buf: &[u8], prev: usize, vars: &mut [u64], bud
     match step {
         Step::Content(c) => {
             let Some((mut start, end)) = c.window(prev, buf.len(), vars) else {
-                return c.negated && run(list, i + 1, buf, prev, vars, budget);
+                return c.negated && run(list, i + 1, buf, prev, vars, budget, rec);
             };
             loop {
                 let found = c.find(buf, start, end);
                 if c.negated {
-                    return found.is_none() && run(list, i + 1, buf, prev, vars, budget);
+                    return found.is_none() && run(list, i + 1, buf, prev, vars, budget, rec);
                 }
                 let Some(pos) = found else { return false };
                 let mend = pos + c.pat.len();
-                if run(list, i + 1, buf, mend, vars, budget) {
+                if run(list, i + 1, buf, mend, vars, budget, rec) {
+                    hit(rec, i, pos, mend);
                     return true;
                 }
                 if !rel_next || *budget == 0 {
@@ -50,16 +93,17 @@ fn run(list: &StepList, i: usize, buf: &[u8], prev: usize, vars: &mut [u64], bud
         Step::Pcre(p) => {
             let base = if p.relative { prev } else { 0 };
             let Some(subject) = buf.get(base..) else {
-                return p.negated && run(list, i + 1, buf, prev, vars, budget);
+                return p.negated && run(list, i + 1, buf, prev, vars, budget, rec);
             };
             let mut from = 0;
             loop {
                 let found = p.find_at(subject, from);
                 if p.negated {
-                    return found.is_none() && run(list, i + 1, buf, prev, vars, budget);
+                    return found.is_none() && run(list, i + 1, buf, prev, vars, budget, rec);
                 }
                 let Some((s, e)) = found else { return false };
-                if run(list, i + 1, buf, base + e, vars, budget) {
+                if run(list, i + 1, buf, base + e, vars, budget, rec) {
+                    hit(rec, i, base + s, base + e);
                     return true;
                 }
                 if !rel_next || *budget == 0 {
@@ -71,16 +115,19 @@ fn run(list: &StepList, i: usize, buf: &[u8], prev: usize, vars: &mut [u64], bud
                 }
             }
         }
-        Step::ByteTest(b) => b.eval(buf, prev, vars) && run(list, i + 1, buf, prev, vars, budget),
+        Step::ByteTest(b) => b.eval(buf, prev, vars) && run(list, i + 1, buf, prev, vars, budget, rec),
         Step::ByteJump(b) => match b.eval(buf, prev, vars) {
-            Some(pos) => run(list, i + 1, buf, pos, vars, budget),
+            Some(pos) => run(list, i + 1, buf, pos, vars, budget, rec),
             None => false,
         },
         Step::ByteExtract(b) => match b.eval(buf, prev, vars) {
-            Some(pos) => run(list, i + 1, buf, pos, vars, budget),
+            Some(pos) => run(list, i + 1, buf, pos, vars, budget, rec),
             None => false,
         },
-        Step::ByteMath(b) => b.eval(buf, prev, vars) && run(list, i + 1, buf, prev, vars, budget),
+        Step::ByteMath(b) => match b.eval(buf, prev, vars) {
+            Some(pos) => run(list, i + 1, buf, pos, vars, budget, rec),
+            None => false,
+        },
         Step::IsDataAt {
             offset,
             relative,
@@ -92,9 +139,9 @@ fn run(list: &StepList, i: usize, buf: &[u8], prev: usize, vars: &mut [u64], bud
             } else {
                 n >= 0 && n < buf.len() as i64
             };
-            has != *negated && run(list, i + 1, buf, prev, vars, budget)
+            has != *negated && run(list, i + 1, buf, prev, vars, budget, rec)
         }
-        Step::Bsize(m) => m.matches(buf.len() as u64) && run(list, i + 1, buf, prev, vars, budget),
+        Step::Bsize(m) => m.matches(buf.len() as u64) && run(list, i + 1, buf, prev, vars, budget, rec),
     }
 }
 
@@ -147,5 +194,39 @@ mod tests {
         ));
         assert!(m(r#"content:"a"; isdataat:2,relative;"#, b"abc"));
         assert!(!m(r#"content:"a"; isdataat:3,relative;"#, b"abc"));
+    }
+
+    #[test]
+    fn explain_records_the_matching_path() {
+        let l = list(
+            r#"alert tcp any any -> any any (content:"ab"; content:"cd"; distance:0; within:3; pcre:"/x+/R"; sid:1;)"#,
+        );
+        let mut vars = [0u64; 4];
+        let mut hits = Vec::new();
+        // The first "ab" (0) is followed by "cd" too far away; the second (5) matches.
+        assert!(inspect_explain(&l, b"ab...abxcdxx", &mut vars, &mut hits));
+        assert_eq!(
+            hits,
+            vec![
+                RawHit {
+                    step: 0,
+                    offset: 5,
+                    len: 2
+                },
+                RawHit {
+                    step: 1,
+                    offset: 8,
+                    len: 2
+                },
+                RawHit {
+                    step: 2,
+                    offset: 10,
+                    len: 2
+                },
+            ]
+        );
+        hits.clear();
+        assert!(!inspect_explain(&l, b"abcd", &mut vars, &mut hits));
+        assert!(hits.is_empty());
     }
 }

@@ -35,6 +35,7 @@ mod threshold;
 
 pub use engine::{Engine, RuleMeta};
 pub use input::PacketInfo;
+pub use inspect::RawHit;
 pub use keywords::bits::FlowVars;
 
 use std::net::IpAddr;
@@ -131,6 +132,33 @@ pub struct Alert {
     pub app_proto: Option<app::AppProto>,
     /// Matched on reassembled stream data.
     pub stream: bool,
+    /// Where each content / pcre matched (only with [`BuildOptions::explain`]; empty otherwise).
+    pub explain: Vec<Explain>,
+}
+
+/// One matched `content` or `pcre` of an alert: the buffer it inspected and the matched range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explain {
+    /// `content` or `pcre`.
+    pub keyword: &'static str,
+    /// The buffer's rule name (`http.uri`, `tcp.hdr`, ...; `payload` for packet data, `stream`
+    /// for reassembled stream data).
+    pub buffer: &'static str,
+    /// Transforms applied to the buffer before inspection (`to_lowercase`, ...), in order.
+    pub transforms: Vec<&'static str>,
+    /// Offset of the match in the (transformed) buffer.
+    pub offset: u32,
+    pub length: u32,
+}
+
+/// How rules are loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Inline (IPS) mode: `drop`/`reject` rules would have to act on packets, which this engine
+    /// cannot do, so they are skipped. In IDS mode (the default) they alert like Suricata's.
+    pub ips: bool,
+    /// Record in each alert where its contents and pcres matched ([`Alert::explain`]).
+    pub explain: bool,
 }
 
 /// Detection state of one flow.
@@ -163,6 +191,5 @@ pub struct ThreadCtx {
     pub alerts_dropped: u64,
     pub(crate) cand: Vec<u32>,
     pub(crate) vars: Vec<u64>,
-    pub(crate) scratch: Vec<Vec<u8>>,
     pub(crate) alerted: Vec<u32>,
 }

@@ -88,12 +88,18 @@ pub struct TcpConfig {
     pub midstream: bool,
     /// Bytes reassembled per direction before we stop (`stream.reassembly.depth`, 0 = unlimited).
     pub depth: u64,
-    /// Bytes of out-of-order data held per flow direction before we declare a gap.
+    /// Bytes held per flow direction (out-of-order data; in IDS mode also data waiting for its
+    /// ACK) before we deliver early / declare a gap.
     pub max_ooo_bytes: usize,
     /// Upper bound on all buffered segment bytes of one table.
     pub memcap: usize,
     /// Treat a missing SYN/ACK as established when the client ACKs (`stream.async-oneside`).
     pub async_oneside: bool,
+    /// IDS mode, Suricata's default (`stream.inline: no`): a direction's data reaches the app
+    /// layer only once the other side has acknowledged it, in one chunk per ACK however many
+    /// segments it came in; see [`tcp::stream`] and [`TcpSession::flush_dir`]. `false`:
+    /// in-order data is delivered as soon as it arrives (no copy).
+    pub ack_gated: bool,
 }
 
 impl Default for TcpConfig {
@@ -104,6 +110,7 @@ impl Default for TcpConfig {
             max_ooo_bytes: 1 << 20,
             memcap: 256 << 20,
             async_oneside: false,
+            ack_gated: true,
         }
     }
 }
@@ -196,6 +203,8 @@ pub struct FlowStats {
     pub tcp_sessions: u64,
     pub tcp_gaps: u64,
     pub tcp_reassembly_memcap_drops: u64,
+    /// IDS mode: data delivered before its ACK because a direction held `max_ooo_bytes`.
+    pub tcp_unacked_forced: u64,
     /// A SYN reused the tuple of a finished TCP session: the old flow ended (reason timeout).
     pub tcp_reuse: u64,
     /// ICMP error packets that matched no flow (they never create one).

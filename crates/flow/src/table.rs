@@ -331,6 +331,7 @@ impl<S: Default> FlowTable<S> {
     fn sync_touched(&mut self) {
         self.stats.tcp_gaps = self.shared.gaps.load(Ordering::Relaxed);
         self.stats.tcp_reassembly_memcap_drops = self.shared.memcap_drops.load(Ordering::Relaxed);
+        self.stats.tcp_unacked_forced = self.shared.forced.load(Ordering::Relaxed);
         let idx = std::mem::replace(&mut self.touched, NIL);
         let Some(f) = self.slots.get_mut(idx as usize).and_then(|s| s.flow.as_mut()) else {
             return;

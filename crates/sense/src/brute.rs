@@ -51,13 +51,13 @@ pub enum Outcome {
 
 /// One authentication attempt and how it ended.
 #[derive(Debug, Clone)]
-pub struct Attempt<'a> {
+pub struct Attempt {
     pub ts: Timestamp,
     pub src: IpAddr,
     pub dst: IpAddr,
     pub dport: u16,
     pub service: Service,
-    pub user: Option<&'a str>,
+    pub user: Option<String>,
     pub outcome: Outcome,
     pub flow_id: u64,
 }
@@ -120,7 +120,7 @@ impl BruteForce {
         }
     }
 
-    pub fn attempt(&mut self, a: &Attempt<'_>, out: &mut Vec<Finding>) {
+    pub fn attempt(&mut self, a: &Attempt, out: &mut Vec<Finding>) {
         if !self.cfg.enabled {
             return;
         }
@@ -141,7 +141,7 @@ impl BruteForce {
                 e.flows.push(a.flow_id);
             }
         }
-        if let Some(u) = a.user {
+        if let Some(u) = a.user.as_deref() {
             if e.users.len() < cfg.max_users && !e.users.iter().any(|x| x == u) {
                 e.users.push(u.chars().take(64).collect());
             }
@@ -173,7 +173,7 @@ impl BruteForce {
             Outcome::Success => {
                 e.successes += 1;
                 if e.success_user.is_none() {
-                    e.success_user = a.user.map(str::to_string);
+                    e.success_user = a.user.clone();
                 }
                 if e.alerted && !e.success_reported {
                     e.success_reported = true;
@@ -229,7 +229,7 @@ impl BruteForce {
     }
 }
 
-fn finding(a: &Attempt<'_>, e: &Key, offset: u32, signature: String) -> Finding {
+fn finding(a: &Attempt, e: &Key, offset: u32, signature: String) -> Finding {
     let mut metadata = vec![
         ("detector", vec!["bruteforce".to_string()]),
         ("service", vec![a.service.name().to_string()]),
@@ -468,14 +468,14 @@ mod tests {
         }
     }
 
-    fn attempt(t: i64, outcome: Outcome, user: &str) -> Attempt<'_> {
+    fn attempt(t: i64, outcome: Outcome, user: &str) -> Attempt {
         Attempt {
             ts: Timestamp(t * 1_000_000),
             src: "203.0.113.66".parse().unwrap(),
             dst: "192.168.77.20".parse().unwrap(),
             dport: 21,
             service: Service::Ftp,
-            user: Some(user),
+            user: Some(user.to_string()),
             outcome,
             flow_id: t as u64 / 5,
         }

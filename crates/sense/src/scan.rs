@@ -145,11 +145,26 @@ impl ScanDetector {
         if !self.cfg.enabled {
             return;
         }
-        let (kind, dport, tool, os) = match classify(pkt, new_flow) {
-            Some(c) => c,
-            None => return,
-        };
-        let src = pkt.ip.src;
+        if let Some(p) = Probe::of(pkt, new_flow) {
+            self.probe(ts, &p, out);
+        }
+    }
+
+    /// Counts one probe (see [`Probe::of`]); workers may classify packets and hand the probes to
+    /// one detector, so that a source is judged on all its traffic.
+    pub fn probe(&mut self, ts: Timestamp, p: &Probe, out: &mut Vec<Finding>) {
+        if !self.cfg.enabled {
+            return;
+        }
+        let Probe {
+            kind,
+            dport,
+            tool,
+            os,
+            src,
+            dst,
+            proto,
+        } = *p;
         if !self.sources.contains_key(&src) && self.sources.len() >= self.cfg.max_sources {
             self.evict_oldest(out);
         }
@@ -169,19 +184,16 @@ impl ScanDetector {
         s.last = ts;
         s.probes += 1;
         s.kinds[kind as usize] += 1;
-        let proto = pkt.ip.proto;
-        let dst = pkt.ip.dst;
         s.first_target.get_or_insert((dst, dport));
-        if kind != ProbeKind::Udp || new_flow {
-            let fresh = if s.targets.len() < cfg.max_targets {
-                s.targets.insert((dst, dport, proto))
-            } else {
-                false
-            };
-            if fresh {
-                *s.ports_by_host.entry(dst).or_default() += 1;
-                *s.hosts_by_port.entry((dport, proto)).or_default() += 1;
-            }
+        // (UDP datagrams are probes only when they open a flow; see `classify`.)
+        let fresh = if s.targets.len() < cfg.max_targets {
+            s.targets.insert((dst, dport, proto))
+        } else {
+            false
+        };
+        if fresh {
+            *s.ports_by_host.entry(dst).or_default() += 1;
+            *s.hosts_by_port.entry((dport, proto)).or_default() += 1;
         }
         match tool {
             Some(Tool::Nmap) => s.nmap_syn += 1,
@@ -321,6 +333,36 @@ impl ScanDetector {
                 }
             }
         }
+    }
+}
+
+/// A packet that looks like a probe, reduced to what the detector needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub proto: u8,
+    pub kind: ProbeKind,
+    pub dport: u16,
+    /// The tool whose fingerprint the packet carries.
+    pub tool: Option<Tool>,
+    /// The Nmap OS-detection probe it looks like.
+    pub os: Option<&'static str>,
+}
+
+impl Probe {
+    /// Classifies a packet; `None` when it is no probe. `new_flow`: the packet opened its flow.
+    pub fn of(pkt: &Packet<'_>, new_flow: bool) -> Option<Probe> {
+        let (kind, dport, tool, os) = classify(pkt, new_flow)?;
+        Some(Probe {
+            src: pkt.ip.src,
+            dst: pkt.ip.dst,
+            proto: pkt.ip.proto,
+            kind,
+            dport,
+            tool,
+            os,
+        })
     }
 }
 

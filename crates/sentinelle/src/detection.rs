@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use app::{AppEvent, FlowInfo};
-use detect::{Engine, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
+use detect::{BuildOptions, Engine, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
 use eve::{Envelope, LineBuf};
 use flow::Direction;
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ fn read_rules(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Loads and compiles the rule files; prints the load summary on stderr.
-pub fn load(files: &[PathBuf]) -> Result<Option<Arc<Engine>>> {
+pub fn load(files: &[PathBuf], opts: BuildOptions) -> Result<Option<Arc<Engine>>> {
     if files.is_empty() {
         return Ok(None);
     }
@@ -48,11 +48,12 @@ pub fn load(files: &[PathBuf]) -> Result<Option<Arc<Engine>>> {
     }
     let class_text = class_text.unwrap_or_else(|| DEFAULT_CLASSIFICATION.to_string());
     let (classes, _) = rules::Classifications::parse(&class_text);
-    let (engine, report) = Engine::build(&sources, &classes);
+    let (engine, report) = Engine::build_with(&sources, &classes, opts);
     eprintln!(
-        "sentinelle: rules: {} in {:.3}s",
+        "sentinelle: rules: {} in {:.3}s (ruleset_id {})",
         report.summary(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        engine.ruleset_id()
     );
     if std::env::var_os("SENTINELLE_RULE_SKIPS").is_some() {
         for s in &report.skipped {
@@ -100,6 +101,13 @@ fn flow_view<'a>(info: &FlowInfo, ts: Timestamp, app: &app::AppLayer, establishe
         app_proto_dir: pd,
         flow_id: Some(info.id),
         pcap_cnt: None,
+        l3: &[],
+        ip_hdr_len: 0,
+        l4_hdr_len: 0,
+        tos: 0,
+        tcp_mss: None,
+        bad_csum: 0,
+        stream_size: None,
     }
 }
 
@@ -119,6 +127,8 @@ pub struct FlowFacts {
     pub first_in_dir: bool,
     /// The packet belongs to a tracked TCP session (its payload goes to the stream).
     pub tcp_session: bool,
+    /// TCP stream sizes (client, server) after this packet, Suricata's `next_seq - isn`.
+    pub stream_size: Option<(u32, u32)>,
 }
 
 impl Detector {
@@ -156,6 +166,13 @@ impl Detector {
             L4::Tcp(t) => (Some(t.flags), Some(t.window), Some(t.seq), Some(t.ack)),
             _ => (None, None, None, None),
         };
+        let (l4_hdr_len, tcp_mss, l4_ok) = match &pkt.l4 {
+            L4::Tcp(t) => (u16::from(t.header_len), t.options.mss, t.checksum_ok),
+            L4::Udp(u) => (8, None, u.checksum_ok),
+            L4::Icmp4(i) | L4::Icmp6(i) => (0, None, i.checksum_ok),
+            _ => (0, None, true),
+        };
+        let bad_csum = u8::from(!pkt.ip.checksum_ok) | (u8::from(!l4_ok) << 1);
         let icmp = match &pkt.l4 {
             L4::Icmp4(i) | L4::Icmp6(i) => Some((i.icmp_type, i.code, i.id, i.seq)),
             _ => None,
@@ -185,6 +202,13 @@ impl Detector {
             app_proto_dir: apd,
             flow_id: Some(info.id),
             pcap_cnt: Some(pcap_cnt),
+            l3: if pkt.frag.is_some() { &[] } else { pkt.l3 },
+            ip_hdr_len: pkt.ip.header_len,
+            l4_hdr_len,
+            tos: pkt.ip.tos,
+            tcp_mss,
+            bad_csum,
+            stream_size: facts.stream_size,
         };
         // Stream data of the other direction that this packet acknowledges.
         if tcp_flags.is_some_and(|f| f & 0x10 != 0) {
@@ -194,6 +218,7 @@ impl Detector {
                 let mut sp = orient(p, other == Direction::ToServer);
                 sp.payload = &data;
                 sp.stream = true;
+                sp.l3 = &[];
                 engine.inspect_stream(&mut self.tcx, fd, &sp);
             }
             let mut data = data;
@@ -258,6 +283,30 @@ impl Detector {
     }
 }
 
+/// One `alert.explain` entry.
+#[derive(serde::Serialize)]
+struct ExplainOut<'a> {
+    keyword: &'static str,
+    buffer: &'static str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    transforms: &'a [&'static str],
+    offset: u32,
+    length: u32,
+}
+
+fn explain_out(a: &detect::Alert) -> Vec<ExplainOut<'_>> {
+    a.explain
+        .iter()
+        .map(|e| ExplainOut {
+            keyword: e.keyword,
+            buffer: e.buffer,
+            transforms: &e.transforms,
+            offset: e.offset,
+            length: e.length,
+        })
+        .collect()
+}
+
 #[derive(serde::Serialize)]
 struct AlertBody<'a> {
     action: &'static str,
@@ -270,6 +319,9 @@ struct AlertBody<'a> {
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     metadata: serde_json::Map<String, serde_json::Value>,
     ruleset_id: &'a str,
+    /// With `--explain`: where each content / pcre matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<Vec<ExplainOut<'a>>>,
 }
 
 fn write_alert(out: &mut LineBuf, engine: &Engine, m: &detect::RuleMeta, a: &detect::Alert, vlan: &[u16]) {
@@ -298,6 +350,7 @@ fn write_alert(out: &mut LineBuf, engine: &Engine, m: &detect::RuleMeta, a: &det
         severity: m.severity,
         metadata,
         ruleset_id: engine.ruleset_id(),
+        explain: engine.explains().then(|| explain_out(a)),
     };
     let mut e = out.begin(&env);
     e.field("alert", &body);

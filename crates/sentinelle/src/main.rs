@@ -3,6 +3,7 @@
 
 mod config;
 mod detection;
+mod route;
 mod run;
 mod sensors;
 mod worker;
@@ -49,6 +50,10 @@ pub struct Cli {
     /// Signature file (added to rule files from the config).
     #[arg(short = 's')]
     pub sig: Vec<PathBuf>,
+    /// Make each alert say where its contents and pcres matched (`alert.explain`); same as
+    /// `--set detect.explain=true`.
+    #[arg(long = "explain")]
+    pub explain: bool,
     /// List the rule keywords and exit.
     #[arg(long = "list-keywords")]
     pub list_keywords: bool,
@@ -105,13 +110,32 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let rule_files: Vec<PathBuf> = cli.sig_exclusive.iter().chain(cli.sig.iter()).cloned().collect();
-    let engine = detection::load(&rule_files)?;
+    let detect_opts = detect::BuildOptions {
+        ips: false,
+        explain: cli.explain || settings.bool("detect.explain")?.unwrap_or(false),
+    };
+    let engine = detection::load(&rule_files, detect_opts)?;
     let Some(input) = cli.read.clone() else {
         bail!("nothing to do: give a capture with -r FILE (live capture is not built yet)");
     };
     std::fs::create_dir_all(&cli.log_dir)
         .with_context(|| format!("creating log folder {}", cli.log_dir.display()))?;
     let mut plan = run::Plan::from_cli(&cli, &settings)?;
+    if let Some(e) = &engine {
+        use rules::Buffer as B;
+        // As Suricata: a rule on a HASSH buffer turns HASSH on.
+        if [
+            B::SshHassh,
+            B::SshHasshString,
+            B::SshHasshServer,
+            B::SshHasshServerString,
+        ]
+        .into_iter()
+        .any(|b| e.uses_buffer(b))
+        {
+            plan.engine.app.ssh_hassh = true;
+        }
+    }
     plan.engine.detect = engine;
     let report = run::offline(&plan, &input)?;
     eprintln!("{}", report.summary());

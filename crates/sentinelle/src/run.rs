@@ -287,7 +287,13 @@ pub fn offline(plan: &Plan, input: &Path) -> Result<Report> {
     let mut report = Report::default();
     let stats = match plan.mode {
         RunMode::Single => {
-            let mut w = Worker::new(0, plan.engine.clone(), LineBuf::new(sink.clone()));
+            let agg = Box::new(crate::sensors::Aggregator::new(&plan.engine.sense));
+            let mut w = Worker::new(
+                0,
+                plan.engine.clone(),
+                LineBuf::new(sink.clone()),
+                crate::sensors::ObservationSink::Local(agg),
+            );
             let last = for_each_frame(input, &mut report, |ts, link, data, n| w.frame(ts, link, data, n))?;
             w.finish(last);
             report.events += w.out.events;
@@ -317,9 +323,13 @@ pub fn offline(plan: &Plan, input: &Path) -> Result<Report> {
 struct Batch {
     buf: Vec<u8>,
     items: Vec<(Timestamp, LinkType, u32, u32, u64)>,
+    /// The reader's packet time when it sent the batch: no later batch holds older packets.
+    now: Timestamp,
 }
 
 const BATCH_FRAMES: usize = 256;
+/// Frames between time heartbeats to every worker.
+const HEARTBEAT_FRAMES: usize = 4096;
 const BATCH_BYTES: usize = 512 * 1024;
 
 impl Batch {
@@ -327,6 +337,7 @@ impl Batch {
         Batch {
             buf: Vec::with_capacity(BATCH_BYTES + 65_536),
             items: Vec::with_capacity(BATCH_FRAMES),
+            now: Timestamp(i64::MIN),
         }
     }
     fn push(&mut self, ts: Timestamp, link: LinkType, data: &[u8], n: u64) {
@@ -348,6 +359,25 @@ fn run_workers(
 ) -> Result<Vec<Collected>> {
     let mut txs: Vec<Sender<Batch>> = Vec::with_capacity(n);
     let (recycle_tx, recycle_rx) = bounded::<Batch>(n * 8);
+    // Scans and brute force are judged per attacker across all workers, on one thread.
+    let (obs_tx, obs_rx) = bounded::<crate::sensors::Report>(n * 16);
+    let agg_cfg = plan.engine.sense.clone();
+    let agg_out = LineBuf::new(sink.clone());
+    let aggregator = std::thread::Builder::new().name("sense".into()).spawn(move || {
+        let mut agg = crate::sensors::Aggregator::new(&agg_cfg);
+        let mut merge = crate::sensors::Merge::new(n);
+        let mut out = agg_out;
+        let mut alerts = 0;
+        for report in obs_rx {
+            merge.report(report, &mut agg);
+            alerts += agg.write(&mut out);
+        }
+        merge.finish(&mut agg);
+        agg.finish();
+        alerts += agg.write(&mut out);
+        out.flush();
+        (alerts, out.events)
+    })?;
     let mut handles = Vec::with_capacity(n);
     for i in 0..n {
         let (tx, rx): (Sender<Batch>, Receiver<Batch>) = bounded(8);
@@ -355,10 +385,15 @@ fn run_workers(
         let cfg = plan.engine.clone();
         let out = LineBuf::new(sink.clone());
         let recycle = recycle_tx.clone();
+        let observations = crate::sensors::ObservationSink::Remote {
+            worker: i,
+            batch: Vec::new(),
+            tx: obs_tx.clone(),
+        };
         let h = std::thread::Builder::new()
             .name(format!("W#{i:02}"))
             .spawn(move || {
-                let mut w = Worker::new(i as u16, cfg, out);
+                let mut w = Worker::new(i as u16, cfg, out, observations);
                 let mut last = Timestamp::default();
                 for mut b in rx {
                     for &(ts, link, off, len, cnt) in &b.items {
@@ -366,6 +401,7 @@ fn run_workers(
                         w.frame(ts, link, data, cnt);
                         last = last.max(ts);
                     }
+                    w.report(b.now);
                     b.buf.clear();
                     b.items.clear();
                     let _ = recycle.try_send(b);
@@ -376,26 +412,44 @@ fn run_workers(
         handles.push(h);
     }
     drop(recycle_tx);
+    drop(obs_tx);
     let mut batches: Vec<Batch> = (0..n).map(|_| Batch::new()).collect();
     let mut defrag = Defrag::new(plan.engine.defrag);
     let mut scratch = DecodeStats::default();
     let opts = DecodeOptions { checksums: false };
     let tunnels = plan.engine.tunnels;
+    let mut router = crate::route::Router::new(n, plan.engine.flow.use_vlan);
     let mut send_failed = false;
-    let mut send = |i: usize, batches: &mut Vec<Batch>| {
+    let mut send = |i: usize, batches: &mut Vec<Batch>, now: Timestamp| {
         let fresh = recycle_rx.try_recv().unwrap_or_else(|_| Batch::new());
-        let full = std::mem::replace(&mut batches[i], fresh);
+        let mut full = std::mem::replace(&mut batches[i], fresh);
+        full.now = now;
         if txs[i].send(full).is_err() {
             send_failed = true;
         }
     };
+    let mut now = Timestamp(i64::MIN);
+    let mut since_heartbeat = 0usize;
     for_each_frame(input, report, |ts, link, data, cnt| {
+        now = now.max(ts);
+        since_heartbeat += 1;
+        if since_heartbeat >= HEARTBEAT_FRAMES {
+            // Every worker hears the time now and then, even one that gets no packets, so the
+            // detector thread can put all workers' observations back in order.
+            since_heartbeat = 0;
+            for i in 0..n {
+                send(i, &mut batches, now);
+            }
+        }
         let (idx, datagram) = match wire::decode_with(link, data, &opts, &tunnels, &mut scratch, |_, _| {}) {
             Ok(p) if p.frag.is_some() => match defrag.insert(ts, &p) {
-                Some(d) => (pick(&p, n), Some(d)),
+                Some(d) => match wire::decode_ip(&d, &opts, &mut scratch) {
+                    Ok(whole) => (router.pick(ts, &whole), Some(d)),
+                    Err(_) => (0, Some(d)),
+                },
                 None => return,
             },
-            Ok(p) => (pick(&p, n), None),
+            Ok(p) => (router.pick(ts, &p), None),
             Err(_) => (0, None),
         };
         match &datagram {
@@ -403,12 +457,12 @@ fn run_workers(
             None => batches[idx].push(ts, link, data, cnt),
         }
         if batches[idx].full() {
-            send(idx, &mut batches);
+            send(idx, &mut batches, now);
         }
     })?;
     for i in 0..n {
         if !batches[i].items.is_empty() {
-            send(i, &mut batches);
+            send(i, &mut batches, now);
         }
     }
     drop(txs);
@@ -422,7 +476,13 @@ fn run_workers(
     if send_failed {
         bail!("a worker stopped early");
     }
+    let (agg_alerts, agg_events) = match aggregator.join() {
+        Ok(r) => r,
+        Err(_) => bail!("the detector thread panicked"),
+    };
     if let Some(first) = out.first_mut() {
+        first.worker.alerts += agg_alerts;
+        first.events += agg_events;
         first.defrag.fragments += defrag.stats.fragments;
         first.defrag.reassembled += defrag.stats.reassembled;
         first.defrag.timeouts += defrag.stats.timeouts;
@@ -432,11 +492,6 @@ fn run_workers(
         report.events += c.events;
     }
     Ok(out)
-}
-
-fn pick(p: &wire::Packet<'_>, n: usize) -> usize {
-    let vlan = if p.vlan_count > 0 { p.vlan[0] } else { 0 };
-    (flow::worker_hash(p.ip.src, p.ip.dst, vlan) % n as u64) as usize
 }
 
 /// Counters gathered from a finished worker.

@@ -2,7 +2,7 @@
 //! flows it owns. Workers share nothing mutable: each has its own flow table, expectations and
 //! line buffer; the output sink takes whole buffers.
 
-use crate::sensors::{FlowSense, SenseConfig, Sensors};
+use crate::sensors::{FlowSense, ObservationSink, SenseConfig, Sensors};
 use app::{AppConfig, AppEvent, AppLayer, AppProto, Cx, Expectations, FlowInfo, Record};
 use eve::{Envelope, LineBuf};
 use flow::{Direction, EndReason, Flow, FlowConfig, FlowTable};
@@ -68,14 +68,14 @@ const EXPIRE_EVERY_US: i64 = 1_000_000;
 
 impl Worker {
     /// A worker; `id` keeps its flow ids apart from the other workers'.
-    pub fn new(id: u16, cfg: EngineConfig, out: LineBuf) -> Worker {
+    pub fn new(id: u16, cfg: EngineConfig, out: LineBuf, observations: ObservationSink) -> Worker {
         let mut table = FlowTable::new(cfg.flow.clone());
         table.set_worker_id(id);
         Worker {
             table,
             defrag: Defrag::new(cfg.defrag),
             checksums: cfg.decode.checksums,
-            sensors: Sensors::new(&cfg.sense),
+            sensors: Sensors::new(&cfg.sense, observations),
             det: crate::detection::Detector::new(cfg.detect.clone()),
             cfg,
             expect: Expectations::default(),
@@ -182,14 +182,16 @@ impl Worker {
             let info = flow_info(flow);
             let new_flow = flow.pkts[0] + flow.pkts[1] == 1;
             self.sensors.packet(ts, pkt, new_flow);
-            let facts = crate::detection::FlowFacts {
+            let mut facts = crate::detection::FlowFacts {
                 dir,
                 established: match &flow.tcp {
                     Some(t) => t.state >= flow::TcpState::Established,
                     None => flow.proto != 6 && flow.pkts[0] > 0 && flow.pkts[1] > 0,
                 },
                 first_in_dir: flow.pkts[dir.index()] == 1,
-                tcp_session: flow.tcp.is_some(),
+                // A segment the stream refused (bad checksum) is inspected as a lone packet.
+                tcp_session: flow.tcp.is_some() && tcp_ok,
+                stream_size: None,
             };
             let det_on = self.det.enabled();
             let mut cx = Cx {
@@ -224,6 +226,10 @@ impl Worker {
                 _ => {}
             }
             if det_on {
+                facts.stream_size = flow.tcp.as_ref().map(|t| {
+                    let (c, s) = (t.stream(Direction::ToServer), t.stream(Direction::ToClient));
+                    (c.next_seq.wrapping_sub(c.isn), s.next_seq.wrapping_sub(s.isn))
+                });
                 self.det
                     .packet(ts, pkt, &facts, &info, app, fd, &self.events, pcap_cnt);
                 let vlan = &flow.vlan[..usize::from(flow.vlan_count.min(2))];
@@ -270,6 +276,12 @@ impl Worker {
         ok
     }
 
+    /// After a batch of packets (workers mode): hands the detectors' observations on, promising
+    /// none older than `now`.
+    pub fn report(&mut self, now: Timestamp) {
+        self.sensors.report(now);
+    }
+
     /// Ends every flow (end of input) and flushes output.
     pub fn finish(&mut self, now: Timestamp) {
         let mut ended = std::mem::take(&mut self.ended);
@@ -293,12 +305,18 @@ impl Worker {
             };
             let Flow {
                 tcp,
-                app: PerFlow { app, .. },
+                app: PerFlow { app, detect: fd, .. },
                 ..
             } = &mut f;
             if let Some(sess) = tcp {
                 let app_cfg = &self.cfg.app;
-                sess.flush(&mut |d, chunk| app.on_tcp(app_cfg, d, chunk, &mut cx));
+                let det_on = self.det.enabled();
+                sess.flush(&mut |d, chunk| {
+                    if let (true, flow::Chunk::Data(b)) = (det_on, chunk) {
+                        fd.push_stream(d.index(), b);
+                    }
+                    app.on_tcp(app_cfg, d, chunk, &mut cx)
+                });
             }
             app.on_close(&mut cx);
         }
@@ -387,7 +405,7 @@ fn write_app_events(
             Record::FileInfo(fi) => {
                 if let Some(parent) = &fi.parent {
                     write_body(&mut e, parent);
-                    e.field("app_proto", parent.event_type());
+                    e.field("app_proto", parent.app_proto());
                 }
                 e.field("fileinfo", fi);
             }
@@ -399,6 +417,7 @@ fn write_app_events(
 fn write_body(e: &mut eve::Event<'_>, r: &Record) {
     match r {
         Record::Http(x) => e.field("http", x),
+        Record::Http2(x) => e.field("http", x),
         Record::Dns(x) => e.field("dns", x),
         Record::Tls(x) => e.field("tls", x),
         Record::Ssh(x) => e.field("ssh", x),

@@ -81,6 +81,7 @@ fn et_open_alert_counts_match_suricata() {
 
 /// Conformance cases that pass today; the set must not shrink.
 const CONFORMANCE_PASSING: &[&str] = &[
+    "bug-1045",
     "bug-1401-01",
     "bug-1401-02",
     "bug-1401-04",
@@ -91,16 +92,25 @@ const CONFORMANCE_PASSING: &[&str] = &[
     "bug-3616-urldecode",
     "bug-4199",
     "bug-4376",
+    "bug-4623",
     "bug-5197",
     "bug-5758",
+    "bug-6244-tcp-rst-with-data",
     "bug-7851-01",
     "bug-docs-5030-01",
     "bug-docs-5030-02",
     "cond-log-http-testmyids",
     "decode-erspan-typeII-01",
     "decode-nsh-type2",
+    "detect-bsize-0",
+    "detect-bytejump-05",
+    "detect-bytemath-01",
+    "detect-bytemath-05",
+    "detect-bytemath-mult-04",
     "detect-bytetest-01",
     "detect-bytetest-03",
+    "detect-bytetest-04",
+    "detect-chksum-02",
     "detect-content-ends-with-negated-02",
     "detect-icmp-id-02",
     "detect-itype",
@@ -123,16 +133,27 @@ const CONFORMANCE_PASSING: &[&str] = &[
     "http-request-line",
     "http-sticky-start",
     "http-urldecode-body",
+    "ipv4-hdr-keyword",
+    "ipv6-hdr-keyword-01",
+    "ipv6-hdr-keyword-02",
+    "issue-3267-tcphdr",
     "prefilter-multibuf-multipkts",
     "sip-tcp-protocol",
     "sip-tcp-response-line",
     "sip-tcp-uri",
     "smtp-eve",
+    "ssh-hassh-only",
+    "ssh-hassh-reassembled",
     "ssh-newkeys",
+    "streamsize-keyword",
+    "streamsize-keyword-02-prefilter",
     "tcp-fastopen-01",
     "tcp-fastopen-03",
+    "tcp-mss-keyword",
     "tcp-split-handshake-01-4whs",
     "tcp-split-handshake-02-5whs",
+    "threshold-config-byrule",
+    "udp-hdr-keyword",
     "vxlan-decoder-02",
 ];
 
@@ -180,4 +201,95 @@ fn conformance_cases_keep_passing() {
     }
     assert_eq!(seen, CONFORMANCE_PASSING.len(), "cases missing from cases.tsv");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+const EXPLAIN_RULES: &str = r#"alert http any any -> any any (msg:"uri"; http.method; content:"GET"; http.uri; content:"about"; pcre:"/\.html$/"; sid:1;)
+alert tcp any any -> any 80 (msg:"stream"; flow:to_server; content:"GET"; depth:3; content:"/about.html"; distance:0; sid:2;)
+alert tcp-pkt any any -> any 80 (msg:"hdr"; flags:S; tcp.hdr; content:"|00 50|"; offset:2; depth:2; sid:3;)
+"#;
+
+/// Runs benign-web.pcap with `rules` (written to a file) and extra args; returns the alerts.
+fn alerts_with(name: &str, rules: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let out = common::outdir(name);
+    let rf = out.join("test.rules");
+    std::fs::write(&rf, rules).expect("write rules");
+    let pcap = common::testdata().join("pcaps/benign-web.pcap");
+    let log = out.join("log");
+    let mut argv = vec![
+        "-r",
+        pcap.to_str().unwrap(),
+        "-S",
+        rf.to_str().unwrap(),
+        "-l",
+        log.to_str().unwrap(),
+    ];
+    argv.extend_from_slice(extra);
+    let (code, err) = common::run(&argv);
+    assert_eq!(code, 0, "{err}");
+    common::read_eve(&log.join("eve.json"))
+        .into_iter()
+        .filter(|e| e["event_type"] == "alert")
+        .collect()
+}
+
+fn first_explain(alerts: &[serde_json::Value], sid: u64) -> serde_json::Value {
+    alerts
+        .iter()
+        .find(|e| e["alert"]["signature_id"] == sid)
+        .map(|e| e["alert"]["explain"].clone())
+        .unwrap_or_else(|| panic!("no alert for sid {sid}"))
+}
+
+#[test]
+fn explain_gives_buffer_and_offsets_per_match() {
+    for flag in [&["--explain"][..], &["--set", "detect.explain=true"][..]] {
+        let alerts = alerts_with("explain", EXPLAIN_RULES, flag);
+        assert_eq!(
+            first_explain(&alerts, 1),
+            serde_json::json!([
+                {"keyword": "content", "buffer": "http.method", "offset": 0, "length": 3},
+                {"keyword": "content", "buffer": "http.uri", "offset": 1, "length": 5},
+                {"keyword": "pcre", "buffer": "http.uri", "offset": 6, "length": 5},
+            ])
+        );
+        let stream = first_explain(&alerts, 2);
+        let hits = stream.as_array().expect("explain array");
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[0]["buffer"], "stream");
+        assert_eq!(hits[0]["length"], 3);
+        assert_eq!(hits[1]["length"], 11);
+        // The second content is relative to the first: it starts after it.
+        assert!(hits[1]["offset"].as_u64() >= hits[0]["offset"].as_u64().map(|o| o + 3));
+        assert_eq!(
+            first_explain(&alerts, 3),
+            serde_json::json!([{"keyword": "content", "buffer": "tcp.hdr", "offset": 2, "length": 2}])
+        );
+    }
+    // Without the option, no explain field.
+    let alerts = alerts_with("no-explain", EXPLAIN_RULES, &[]);
+    assert!(!alerts.is_empty());
+    assert!(alerts.iter().all(|e| e["alert"].get("explain").is_none()));
+}
+
+#[test]
+fn ruleset_id_is_a_stable_hash_of_the_rule_texts() {
+    let ids = |alerts: &[serde_json::Value]| -> std::collections::BTreeSet<String> {
+        alerts
+            .iter()
+            .map(|e| e["alert"]["ruleset_id"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let a = ids(&alerts_with("rsid-a", EXPLAIN_RULES, &[]));
+    let b = ids(&alerts_with("rsid-b", EXPLAIN_RULES, &[]));
+    assert_eq!(a.len(), 1, "one id per run: {a:?}");
+    assert_eq!(a, b, "same rules, same id");
+    let id = a.iter().next().cloned().unwrap_or_default();
+    assert_eq!(id.len(), 16);
+    assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+    // One character of one rule changed (a msg): another id.
+    let changed = EXPLAIN_RULES.replace("msg:\"uri\"", "msg:\"url\"");
+    assert_ne!(changed, EXPLAIN_RULES);
+    let c = ids(&alerts_with("rsid-c", &changed, &[]));
+    assert_eq!(c.len(), 1);
+    assert_ne!(a, c, "changed rule text, new id");
 }

@@ -18,6 +18,9 @@ mod tests;
 pub use parser::{HttpParser, HttpStats};
 pub use tx::{Headers, HttpTx, Progress};
 
+pub(crate) use decompress::{Coding, Decoder};
+pub(crate) use tx::eve_str;
+
 use flow::Direction;
 
 /// Hard bound on a kept body when a limit of 0 ("unlimited") is configured.
@@ -43,6 +46,9 @@ pub struct HttpConfig {
     pub decompress_bomb_limit: u64,
     /// ... when the output is also this many times the input (2048).
     pub decompress_bomb_ratio: u64,
+    /// Hand the connection to HTTP/2 after `101 Switching Protocols` with `Upgrade: h2c`
+    /// (Suricata does when its HTTP/2 parser is enabled).
+    pub h2c_upgrade: bool,
 }
 
 impl Default for HttpConfig {
@@ -56,6 +62,7 @@ impl Default for HttpConfig {
             max_tx: 512,
             decompress_bomb_limit: 1 << 20,
             decompress_bomb_ratio: 2048,
+            h2c_upgrade: true,
         }
     }
 }

@@ -134,6 +134,12 @@ pub struct HttpParser {
     res: Side,
     /// Request bytes held while a CONNECT waits for its answer.
     held: Vec<u8>,
+    /// The request of an `Upgrade: h2c` answered by `101`, until the app layer takes it.
+    h2c: Option<crate::http2::UpgradeRequest>,
+    /// The upgrade was announced (`upgrade()` answers once).
+    h2c_announced: bool,
+    /// Bytes of the chunk that carried the `101` left after it (they are HTTP/2).
+    h2c_leftover: usize,
     pub stats: HttpStats,
 }
 
@@ -363,6 +369,9 @@ impl HttpParser {
             req: Side::new(),
             res: Side::new(),
             held: Vec::new(),
+            h2c: None,
+            h2c_announced: false,
+            h2c_leftover: 0,
             stats: HttpStats::default(),
         }
     }
@@ -408,6 +417,10 @@ impl HttpParser {
         while pos < data.len() {
             let state = self.side(dir).state;
             match state {
+                St::Tunnel if dir == Direction::ToClient && self.h2c.is_some() && !self.h2c_announced => {
+                    self.h2c_leftover = data.len() - pos;
+                    return;
+                }
                 St::GiveUp | St::Tunnel => return,
                 St::ConnectWait => {
                     let rest = data.get(pos..).unwrap_or_default();
@@ -851,6 +864,7 @@ impl HttpParser {
 
     fn response_headers_done(&mut self, id: u64, cx: &mut Cx<'_>) {
         let (bomb_limit, bomb_ratio) = (self.cfg.decompress_bomb_limit, self.cfg.decompress_bomb_ratio);
+        let h2c_ok = self.cfg.h2c_upgrade;
         let Some(s) = self.slot_mut(id) else { return };
         let status = s.tx.status.unwrap_or(0);
         // libhtp: "chunked" anywhere in the value, case-insensitively.
@@ -869,6 +883,20 @@ impl HttpParser {
             return;
         }
         if status == 101 && te.is_none() && cl.is_none() {
+            if h2c_ok && s.tx.response_headers.get(b"upgrade") == Some(&b"h2c"[..]) {
+                let tx = &s.tx;
+                let seen = !tx.method().is_empty();
+                let req = crate::http2::UpgradeRequest {
+                    method: seen.then(|| tx.method().to_vec()),
+                    uri: (seen && tx.has_uri()).then(|| tx.uri_raw().to_vec()),
+                    headers: tx
+                        .request_headers
+                        .iter()
+                        .map(|(n, v)| (n.to_vec(), v.to_vec()))
+                        .collect(),
+                };
+                self.h2c = Some(req);
+            }
             self.tunnel(id, cx);
             return;
         }
@@ -1225,6 +1253,22 @@ impl Parser for HttpParser {
 
     fn on_close(&mut self, cx: &mut Cx<'_>) {
         self.close(cx);
+    }
+
+    fn upgrade(&mut self) -> Option<crate::AppProto> {
+        if self.h2c.is_some() && !self.h2c_announced {
+            self.h2c_announced = true;
+            return Some(crate::AppProto::Http2);
+        }
+        None
+    }
+
+    fn upgrade_leftover(&mut self) -> usize {
+        std::mem::take(&mut self.h2c_leftover)
+    }
+
+    fn handoff(&mut self) -> Option<crate::Handoff> {
+        self.h2c.take().map(crate::Handoff::H2c)
     }
 }
 

@@ -91,19 +91,10 @@ fn nbytes_ok(n: i64, string: bool) -> Result<usize, CompileError> {
     Ok(n as usize)
 }
 
-fn fixed(n: Num) -> Result<i64, CompileError> {
-    match n {
-        Num::Val(v) => Ok(v),
-        Num::Var(_) => Err(CompileError::new(
-            "byte_*",
-            "variable byte count is not supported",
-        )),
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct ByteTestM {
-    pub nbytes: usize,
+    /// Bytes to read: a number or a `byte_extract` variable (1..=8, or 1..=23 as a string).
+    pub nbytes: Num,
     pub negated: bool,
     pub op: ByteTestOp,
     pub value: Num,
@@ -114,8 +105,12 @@ pub struct ByteTestM {
 
 impl ByteTestM {
     pub fn compile(b: &ByteTest, vars: &VarTable) -> Result<Self, CompileError> {
+        let nbytes = num(&b.nbytes, vars)?;
+        if let Num::Val(n) = nbytes {
+            nbytes_ok(n, b.string.is_some())?;
+        }
         Ok(ByteTestM {
-            nbytes: nbytes_ok(fixed(num(&b.nbytes, vars)?)?, b.string.is_some())?,
+            nbytes,
             negated: b.negated,
             op: b.op,
             value: num(&b.value, vars)?,
@@ -127,7 +122,12 @@ impl ByteTestM {
 
     pub fn eval(&self, buf: &[u8], prev: usize, vars: &[u64]) -> bool {
         let base = if self.relative { prev as i64 } else { 0 };
-        let Some(v) = self.rd.read(buf, base + self.offset.get(vars), self.nbytes) else {
+        let max = if self.rd.string.is_some() { 23 } else { 8 };
+        let n = self.nbytes.get(vars);
+        if !(1..=max).contains(&n) {
+            return false;
+        }
+        let Some(v) = self.rd.read(buf, base + self.offset.get(vars), n as usize) else {
             return false;
         };
         let t = self.value.get(vars) as u64;
@@ -146,7 +146,8 @@ impl ByteTestM {
 
 #[derive(Clone, Debug)]
 pub struct ByteJumpM {
-    pub nbytes: usize,
+    /// Bytes to read: a number or a `byte_extract` variable, 0..=8 (0..=23 as a string).
+    pub nbytes: Num,
     pub offset: Num,
     pub relative: bool,
     pub multiplier: u64,
@@ -158,8 +159,15 @@ pub struct ByteJumpM {
 
 impl ByteJumpM {
     pub fn compile(b: &ByteJump, vars: &VarTable) -> Result<Self, CompileError> {
+        let nbytes = num(&b.nbytes, vars)?;
+        if let Num::Val(n) = nbytes {
+            let max = if b.string.is_some() { 23 } else { 8 };
+            if !(0..=max).contains(&n) {
+                return Err(CompileError::new("byte_jump", format!("bad byte count {n}")));
+            }
+        }
         Ok(ByteJumpM {
-            nbytes: nbytes_ok(fixed(num(&b.nbytes, vars)?)?, b.string.is_some())?,
+            nbytes,
             offset: num(&b.offset, vars)?,
             relative: b.relative,
             multiplier: u64::from(b.multiplier.unwrap_or(1)),
@@ -170,26 +178,50 @@ impl ByteJumpM {
         })
     }
 
-    /// The new inspection position, or `None` when the jump leaves the buffer.
+    /// The new inspection position, or `None` when there is nothing to read or the jump goes
+    /// past the end (`DetectBytejumpDoMatch`: a jump before the start lands on the start).
     pub fn eval(&self, buf: &[u8], prev: usize, vars: &[u64]) -> Option<usize> {
-        let base = if self.relative { prev as i64 } else { 0 };
-        let at = base + self.offset.get(vars);
-        let v = self.rd.read(buf, at, self.nbytes)?;
-        let mut v = v.checked_mul(self.multiplier)?;
-        if self.align && v % 4 != 0 {
-            v += 4 - v % 4;
-        }
-        let v = i64::try_from(v).ok()?;
-        let origin = match self.from {
-            JumpFrom::Beginning => 0,
-            JumpFrom::End => buf.len() as i64,
-            JumpFrom::Current => at + self.nbytes as i64,
-        };
-        let pos = origin.checked_add(v)?.checked_add(self.post_offset)?;
-        if pos < 0 || pos > buf.len() as i64 {
+        if buf.is_empty() {
             return None;
         }
-        Some(pos as usize)
+        let n = self.nbytes.get(vars);
+        let max = if self.rd.string.is_some() { 23 } else { 8 };
+        if !(0..=max).contains(&n) {
+            return None;
+        }
+        let blen = buf.len() as i64;
+        let mut at = self.offset.get(vars);
+        if self.relative {
+            at = at.saturating_add(prev as i64);
+            if n != 0 && blen.saturating_sub(at) <= 0 {
+                return None;
+            }
+        }
+        if at < 0 || n > blen.saturating_sub(at) {
+            return None;
+        }
+        let v = if n == 0 {
+            if self.rd.string.is_some() {
+                return None;
+            }
+            0
+        } else {
+            self.rd.read(buf, at, n as usize)?
+        };
+        let mut v = v.wrapping_mul(self.multiplier);
+        if self.align && v % 4 != 0 {
+            v = v.wrapping_add(4 - v % 4);
+        }
+        let v = (v as i64).wrapping_add(self.post_offset);
+        let pos = match self.from {
+            JumpFrom::Beginning => v,
+            JumpFrom::End => blen.wrapping_add(v),
+            JumpFrom::Current => at.wrapping_add(v).wrapping_add(n),
+        };
+        if pos > blen {
+            return None;
+        }
+        Some(pos.max(0) as usize)
     }
 }
 
@@ -233,49 +265,81 @@ impl ByteExtractM {
 
 #[derive(Clone, Debug)]
 pub struct ByteMathM {
-    pub nbytes: usize,
+    /// Bytes to read: a number or a variable (1..=4, or 1..=10 as a string).
+    pub nbytes: Num,
     pub offset: i64,
     pub op: ByteMathOp,
     pub rvalue: Num,
     pub slot: usize,
     pub relative: bool,
+    /// Reads without bitmask: byte_math masks the result of the operation.
     pub rd: Reader,
+    pub bitmask: Option<u32>,
 }
 
 impl ByteMathM {
     pub fn compile(b: &ByteMath, vars: &VarTable, slot: usize) -> Result<Self, CompileError> {
+        let nbytes = num(&b.nbytes, vars)?;
+        let max = if b.string.is_some() { 10 } else { 4 };
+        if let Num::Val(n) = nbytes {
+            if !(1..=max).contains(&n) {
+                return Err(CompileError::new("byte_math", format!("bad byte count {n}")));
+            }
+        }
         Ok(ByteMathM {
-            nbytes: nbytes_ok(fixed(num(&b.nbytes, vars)?)?, b.string.is_some())?,
+            nbytes,
             offset: i64::from(b.offset),
             op: b.op,
             rvalue: num(&b.rvalue, vars)?,
             slot,
             relative: b.relative,
-            rd: Reader::new(b.endian, b.string, b.bitmask)?,
+            rd: Reader::new(b.endian, b.string, None)?,
+            bitmask: b.bitmask,
         })
     }
 
-    pub fn eval(&self, buf: &[u8], prev: usize, vars: &mut [u64]) -> bool {
-        let base = if self.relative { prev as i64 } else { 0 };
-        let Some(v) = self.rd.read(buf, base + self.offset, self.nbytes) else {
-            return false;
-        };
-        let r = self.rvalue.get(vars) as u64;
-        let out = match self.op {
-            ByteMathOp::Add => v.checked_add(r),
-            ByteMathOp::Sub => v.checked_sub(r),
-            ByteMathOp::Mul => v.checked_mul(r),
-            ByteMathOp::Div => v.checked_div(r),
-            ByteMathOp::Shl => u32::try_from(r).ok().and_then(|s| v.checked_shl(s)),
-            ByteMathOp::Shr => u32::try_from(r).ok().and_then(|s| v.checked_shr(s)),
-        };
-        match (out, vars.get_mut(self.slot)) {
-            (Some(o), Some(slot)) => {
-                *slot = o;
-                true
-            }
-            _ => false,
+    /// Stores the result and returns the position after the bytes read
+    /// (`DetectByteMathDoMatch`: wrapping arithmetic, the bitmask applied to the result).
+    pub fn eval(&self, buf: &[u8], prev: usize, vars: &mut [u64]) -> Option<usize> {
+        if buf.is_empty() {
+            return None;
         }
+        let max = if self.rd.string.is_some() { 10 } else { 4 };
+        let n = self.nbytes.get(vars);
+        if !(1..=max).contains(&n) {
+            return None;
+        }
+        let blen = buf.len() as i64;
+        let at = if self.relative {
+            let at = (prev as i64).saturating_add(self.offset);
+            if blen.saturating_sub(at) <= 0 {
+                return None;
+            }
+            at
+        } else {
+            self.offset
+        };
+        if at < 0 || n > blen.saturating_sub(at) {
+            return None;
+        }
+        let v = self.rd.read(buf, at, n as usize)?;
+        let r = self.rvalue.get(vars) as u64;
+        let mut out = match self.op {
+            ByteMathOp::Add => v.wrapping_add(r),
+            ByteMathOp::Sub => v.wrapping_sub(r),
+            ByteMathOp::Mul => v.wrapping_mul(r),
+            ByteMathOp::Div => v.checked_div(r)?,
+            ByteMathOp::Shl => u32::try_from(r).ok().and_then(|s| v.checked_shl(s)).unwrap_or(0),
+            ByteMathOp::Shr => u32::try_from(r).ok().and_then(|s| v.checked_shr(s)).unwrap_or(0),
+        };
+        if let Some(mask) = self.bitmask {
+            out &= u64::from(mask);
+            if out != 0 && mask != 0 {
+                out >>= mask.trailing_zeros();
+            }
+        }
+        *vars.get_mut(self.slot)? = out;
+        usize::try_from(at).ok()?.checked_add(n as usize)
     }
 }
 
@@ -311,7 +375,7 @@ mod tests {
     #[test]
     fn jump() {
         let j = ByteJumpM {
-            nbytes: 1,
+            nbytes: Num::Val(1),
             offset: Num::Val(0),
             relative: false,
             multiplier: 1,
@@ -326,5 +390,23 @@ mod tests {
         };
         assert_eq!(j.eval(&[2, 0, 0, 9], 0, &[]), Some(3));
         assert_eq!(j.eval(&[9, 0], 0, &[]), None);
+        assert_eq!(j.eval(&[], 0, &[]), None);
+        // 0 bytes read: a pure move by post_offset; before the start lands on the start.
+        let z = ByteJumpM {
+            nbytes: Num::Val(0),
+            relative: true,
+            post_offset: -7,
+            ..j.clone()
+        };
+        assert_eq!(z.eval(&[0; 10], 9, &[]), Some(2));
+        assert_eq!(z.eval(&[0; 10], 5, &[]), Some(0));
+        // Relative with nothing left to read.
+        assert_eq!(z.eval(&[0; 10], 10, &[]), Some(3));
+        let v = ByteJumpM {
+            nbytes: Num::Var(0),
+            ..j
+        };
+        assert_eq!(v.eval(&[0, 2, 0, 0], 0, &[2]), Some(4));
+        assert_eq!(v.eval(&[0, 2, 0, 0], 0, &[9]), None);
     }
 }

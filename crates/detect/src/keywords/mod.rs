@@ -17,8 +17,8 @@ use bytes::{ByteExtractM, ByteJumpM, ByteMathM, ByteTestM};
 use content::{ContentM, Num};
 use pcre::PcreM;
 use rules::{
-    AppLayerProtocol, BitCmd, Buffer, BufferRef, DetectionFilter, Flow, FlowintOp, Fragbits, IpProto, NumArg,
-    Rule, RuleOption, TcpFlags, Threshold, UintMatch,
+    AppLayerProtocol, BitCmd, Buffer, BufferRef, Checksum, DetectionFilter, Flow, FlowintOp, Fragbits,
+    IpProto, NumArg, Rule, RuleOption, StreamSize, TcpFlags, Threshold, UintField, UintMatch,
 };
 
 /// The keywords this engine matches (the rest of `rules::keywords()` parse but make a rule be
@@ -75,6 +75,21 @@ pub const SUPPORTED: &[&str] = &[
     "sameip",
     "app-layer-protocol",
     "requires",
+    "ipv4.hdr",
+    "ipv6.hdr",
+    "tcp.hdr",
+    "udp.hdr",
+    "tcp.mss",
+    "tcp.window",
+    "tos",
+    "stream_size",
+    "ipv4-csum",
+    "tcpv4-csum",
+    "tcpv6-csum",
+    "udpv4-csum",
+    "udpv6-csum",
+    "icmpv4-csum",
+    "icmpv6-csum",
 ];
 
 /// Why a rule cannot be loaded exactly.
@@ -206,6 +221,17 @@ pub enum Cond {
         value: u32,
     },
     AppProto(AppLayerProtocol),
+    /// An integer field of the packet (`tcp.mss`, `tcp.window`, `tos`).
+    Uint {
+        field: UintField,
+        cmp: UintMatch<u64>,
+    },
+    StreamSize(StreamSize),
+    /// `*-csum:valid|invalid`.
+    Checksum {
+        which: Checksum,
+        valid: bool,
+    },
 }
 
 /// A rule compiled into matchers.
@@ -216,6 +242,8 @@ pub struct Compiled {
     pub payload: Option<StepList>,
     /// App-layer buffers and their keywords, in first-use order.
     pub bufs: Vec<(BufferRef, StepList)>,
+    /// Packet header buffers (`ipv4.hdr`, `tcp.hdr`, ...) and their keywords.
+    pub hdr_bufs: Vec<(Buffer, StepList)>,
     pub post: Vec<Post>,
     pub threshold: Option<Threshold>,
     pub detection_filter: Option<DetectionFilter>,
@@ -235,6 +263,25 @@ fn list_for<'a>(c: &'a mut Compiled, b: &BufferRef) -> Result<&'a mut StepList, 
             ));
         }
         return Ok(c.payload.get_or_insert_with(StepList::default));
+    }
+    if header::is_header_buffer(b.buffer) {
+        if !b.transforms.is_empty() {
+            return Err(CompileError::new(
+                b.buffer.name(),
+                "transforms on header buffers are not supported",
+            ));
+        }
+        let i = match c.hdr_bufs.iter().position(|(r, _)| *r == b.buffer) {
+            Some(i) => i,
+            None => {
+                c.hdr_bufs.push((b.buffer, StepList::default()));
+                c.hdr_bufs.len() - 1
+            }
+        };
+        return match c.hdr_bufs.get_mut(i) {
+            Some((_, l)) => Ok(l),
+            None => Err(CompileError::new("buffer", "internal")),
+        };
     }
     if !buffers::supported(b.buffer) {
         return Err(CompileError::new(
@@ -374,6 +421,17 @@ pub fn compile(rule: &Rule, names: &mut BitNames) -> Result<Compiled, CompileErr
                 }
                 c.conds.push(Cond::AppProto(*a));
             }
+            RuleOption::Uint { field, cmp } if header::uint_supported(*field) => {
+                c.conds.push(Cond::Uint {
+                    field: *field,
+                    cmp: *cmp,
+                });
+            }
+            RuleOption::StreamSize(x) => c.conds.push(Cond::StreamSize(*x)),
+            RuleOption::Checksum { which, valid } => c.conds.push(Cond::Checksum {
+                which: *which,
+                valid: *valid,
+            }),
             other => {
                 return Err(CompileError::new(
                     option_name(other),
@@ -386,6 +444,9 @@ pub fn compile(rule: &Rule, names: &mut BitNames) -> Result<Compiled, CompileErr
         p.finish();
     }
     for (_, l) in c.bufs.iter_mut() {
+        l.finish();
+    }
+    for (_, l) in c.hdr_bufs.iter_mut() {
         l.finish();
     }
     c.nvars = vars.names.len();

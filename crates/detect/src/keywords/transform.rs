@@ -15,6 +15,25 @@ pub fn check(t: &Transform) -> Result<(), CompileError> {
     }
 }
 
+/// The rule keyword of a transform.
+pub fn name(t: &Transform) -> &'static str {
+    match t {
+        Transform::CompressWhitespace => "compress_whitespace",
+        Transform::StripWhitespace => "strip_whitespace",
+        Transform::StripPseudoHeaders => "strip_pseudo_headers",
+        Transform::ToMd5 => "to_md5",
+        Transform::ToSha1 => "to_sha1",
+        Transform::ToSha256 => "to_sha256",
+        Transform::DotPrefix => "dotprefix",
+        Transform::UrlDecode => "url_decode",
+        Transform::HeaderLowercase => "header_lowercase",
+        Transform::ToLowercase => "to_lowercase",
+        Transform::ToUppercase => "to_uppercase",
+        Transform::PcreXform(_) => "pcrexform",
+        Transform::Xor(_) => "xor",
+    }
+}
+
 fn is_space(b: u8) -> bool {
     // isspace(): space, \t, \n, \v, \f, \r
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')

@@ -44,6 +44,9 @@ pub struct TcpSession {
     pub midstream: bool,
     /// Segments handed to [`TcpSession::on_segment`].
     pub segments: u64,
+    /// Closed by a valid RST (Suricata's `STREAMTCP_FLAG_CLOSED_BY_RST`): at flow end, IDS mode
+    /// delivers the data never acknowledged too.
+    pub closed_by_rst: bool,
     /// Window scale option of each side's SYN, when the handshake was seen.
     syn_wscale: [Option<u8>; 2],
     lim: Limits,
@@ -55,6 +58,7 @@ fn limits(cfg: &TcpConfig) -> Limits {
         depth: cfg.depth,
         max_ooo: cfg.max_ooo_bytes,
         memcap: cfg.memcap,
+        gated: cfg.ack_gated,
     }
 }
 
@@ -77,6 +81,7 @@ impl TcpSession {
             streams: [Stream::default(), Stream::default()],
             midstream: false,
             segments: 0,
+            closed_by_rst: false,
             syn_wscale: [None; 2],
             lim: limits(cfg),
             shared,
@@ -119,12 +124,18 @@ impl TcpSession {
         let seq = tcp.seq;
         let ack = tcp.ack;
         let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+        if lim.gated && self.state == TcpState::Closed {
+            // Suricata's closed state: nothing is reassembled any more, RSTs are ignored; what
+            // is held waits for the flow end.
+            return;
+        }
         let Self {
             state,
             streams,
             shared,
             midstream,
             syn_wscale,
+            closed_by_rst,
             ..
         } = self;
         let shared: &ReasmShared = shared;
@@ -212,7 +223,9 @@ impl TcpSession {
                         fl & ACK != 0 && seq_gt(ack, peer.isn) && seq_geq(peer.next_seq, ack)
                     };
                     if valid {
-                        close_with_reset(state, me, peer, seq, payload, &lim, shared, dir, deliver);
+                        let ack = (fl & ACK != 0).then_some(ack);
+                        *closed_by_rst = true;
+                        close_with_reset(state, me, peer, seq, ack, payload, &lim, shared, dir, deliver);
                     }
                     return;
                 }
@@ -287,7 +300,9 @@ impl TcpSession {
                 || !seq_gt(ack, peer.next_seq.wrapping_add(peer.window.max(65_535)));
             let valid = ack_ok && (!me.known || seq == me.rst_next);
             if valid {
-                close_with_reset(state, me, peer, seq, payload, &lim, shared, dir, deliver);
+                let ack = (fl & ACK != 0).then_some(ack);
+                *closed_by_rst = true;
+                close_with_reset(state, me, peer, seq, ack, payload, &lim, shared, dir, deliver);
             }
             return;
         }
@@ -364,18 +379,45 @@ impl TcpSession {
         }
     }
 
-    /// Delivers whatever is still buffered (flow end), gaps included.
+    /// Flow end: delivers what is still held, to-server direction first, then to-client (the
+    /// order of Suricata's flow-end pseudo packets). See [`TcpSession::flush_dir`].
     pub fn flush(&mut self, deliver: &mut dyn FnMut(Direction, Chunk<'_>)) {
+        self.flush_dir(Direction::ToServer, deliver);
+        self.flush_dir(Direction::ToClient, deliver);
+    }
+
+    /// Flow end for one direction (Suricata's pseudo packet of that direction, which runs the app
+    /// layer, detection and the loggers before the next direction's). A caller that wants
+    /// Suricata's exact order calls it for `ToServer`, finishes that side's processing, then
+    /// calls it for `ToClient`.
+    ///
+    /// Immediate mode: delivers everything buffered, declaring gaps over the holes.
+    ///
+    /// IDS mode (`StreamTcpReassembleAppLayer` with `PKT_PSEUDO_STREAM_END`, `AdjustToAcked`):
+    /// while the session is not closed, or was closed by a RST, the held data is delivered
+    /// whether acknowledged or not, up to the first hole the receiver did not acknowledge (an
+    /// acknowledged hole with data after it is a gap). A session closed by the FIN/ACK exchange
+    /// delivers only acknowledged data, so what was never acknowledged is never parsed.
+    pub fn flush_dir(&mut self, dir: Direction, deliver: &mut dyn FnMut(Direction, Chunk<'_>)) {
         let lim = self.lim;
+        let all = self.state != TcpState::Closed || self.closed_by_rst;
         let shared: &ReasmShared = &self.shared;
-        for (i, s) in self.streams.iter_mut().enumerate() {
-            let dir = if i == 0 {
-                Direction::ToServer
-            } else {
-                Direction::ToClient
-            };
-            s.flush(&lim, shared, &mut Out { dir, f: deliver });
+        let s = &mut self.streams[dir.index()];
+        let mut out = Out { dir, f: deliver };
+        if lim.gated {
+            s.flush_gated(all, &lim, shared, &mut out);
+        } else {
+            s.flush(&lim, shared, &mut out);
         }
+    }
+
+    /// Whether Suricata would inject a flow-end pseudo packet for `dir`
+    /// (`FlowForceReassemblyNeedReassembly`, stream part): the session is established and not
+    /// closed, or the direction holds data not delivered yet. The app layer's own pending
+    /// transactions may require one too; that is the caller's to add.
+    pub fn flush_needed(&self, dir: Direction) -> bool {
+        (self.state >= TcpState::Established && self.state != TcpState::Closed)
+            || self.streams[dir.index()].has_undelivered()
     }
 }
 
@@ -395,19 +437,35 @@ fn streams_wscale(me: &mut Stream, peer: &mut Stream, d: usize, a: u8, b: u8) {
     peer.wscale = theirs.min(MIDSTREAM_WSCALE);
 }
 
-/// A valid RST: deliver its data, flush both directions, end reassembly.
+/// A valid RST.
+///
+/// Immediate mode: deliver its data, flush both directions, end reassembly.
+///
+/// IDS mode (Suricata 7's RST handling in every state): the sender's stream counts as
+/// acknowledged up to the RST's sequence number and is delivered that far; the RST's payload is
+/// not stream data; the peer's stream records the RST's ACK but is not delivered now. The
+/// session is closed; what is held waits for the flow end.
 #[allow(clippy::too_many_arguments)]
 fn close_with_reset(
     state: &mut TcpState,
     me: &mut Stream,
     peer: &mut Stream,
     seq: u32,
+    ack: Option<u32>,
     payload: &[u8],
     lim: &Limits,
     shared: &ReasmShared,
     dir: Direction,
     deliver: &mut dyn FnMut(Direction, Chunk<'_>),
 ) {
+    *state = TcpState::Closed;
+    if lim.gated {
+        if let Some(a) = ack {
+            peer.note_ack(a);
+        }
+        me.acked(seq, lim, shared, &mut Out { dir, f: deliver });
+        return;
+    }
     if !payload.is_empty() {
         me.data(seq, payload, lim, shared, &mut Out { dir, f: deliver });
     }
@@ -422,7 +480,6 @@ fn close_with_reset(
     );
     me.stop(shared);
     peer.stop(shared);
-    *state = TcpState::Closed;
 }
 
 impl TcpState {

@@ -15,6 +15,14 @@ enum Got {
     G(Direction, u32),
 }
 
+/// Immediate delivery (the mode most of these tests were written for).
+fn imm() -> TcpConfig {
+    TcpConfig {
+        ack_gated: false,
+        ..TcpConfig::default()
+    }
+}
+
 fn hdr(seq: u32, ack: u32, flags: u8) -> TcpHeader {
     TcpHeader {
         src_port: 1,
@@ -84,7 +92,7 @@ fn d(dir: Direction, b: &[u8]) -> Got {
 
 #[test]
 fn handshake_and_data_both_ways() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001, ACK | PSH, b"GET / HTTP/1.0\r\n\r\n");
     t.seg(S, 5001, 1019, ACK | PSH, b"HTTP/1.0 200 OK\r\n");
@@ -103,7 +111,7 @@ fn handshake_and_data_both_ways() {
 
 #[test]
 fn out_of_order_is_buffered_then_delivered() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1006, 5001, ACK, b"world");
     assert_eq!(t.take(), vec![]);
@@ -116,7 +124,7 @@ fn out_of_order_is_buffered_then_delivered() {
 
 #[test]
 fn retransmission_is_ignored() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001, ACK, b"hello");
     t.seg(C, 1001, 5001, ACK, b"hello");
@@ -129,7 +137,7 @@ fn retransmission_is_ignored() {
 
 #[test]
 fn overlap_first_received_wins() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     // Buffered first at offsets 3..8.
     t.seg(C, 1004, 5001, ACK, b"AAAAA");
@@ -150,7 +158,7 @@ fn overlap_first_received_wins() {
 
 #[test]
 fn gap_when_receiver_acks_past_missing_data() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001, ACK, b"abc");
     // 1004..1007 lost; 1007.. arrives and waits.
@@ -172,7 +180,7 @@ fn gap_when_receiver_acks_past_missing_data() {
 
 #[test]
 fn bogus_ack_far_ahead_makes_no_gap() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001, ACK, b"abc");
     t.seg(S, 5001, 1004 + 10_000_000, ACK, b"");
@@ -182,7 +190,7 @@ fn bogus_ack_far_ahead_makes_no_gap() {
 
 #[test]
 fn sequence_wraparound() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     let isn = 0xFFFF_FFF0u32;
     t.handshake_at(isn, 7);
     let first = isn.wrapping_add(1); // 0xFFFF_FFF1
@@ -207,10 +215,7 @@ fn sequence_wraparound() {
 
 #[test]
 fn depth_caps_delivery() {
-    let cfg = TcpConfig {
-        depth: 10,
-        ..TcpConfig::default()
-    };
+    let cfg = TcpConfig { depth: 10, ..imm() };
     let mut t = T::new(cfg);
     t.handshake();
     t.seg(C, 1001, 5001, ACK, b"12345678");
@@ -223,18 +228,12 @@ fn depth_caps_delivery() {
     );
     assert!(t.s.stream(C).done);
     // Out-of-order data beyond the depth is not even buffered.
-    let mut t = T::new(TcpConfig {
-        depth: 10,
-        ..TcpConfig::default()
-    });
+    let mut t = T::new(TcpConfig { depth: 10, ..imm() });
     t.handshake();
     t.seg(C, 1021, 5001, ACK, b"far");
     assert_eq!(t.s.stream(C).buffered(), 0);
     // Depth 0 means unlimited.
-    let mut t = T::new(TcpConfig {
-        depth: 0,
-        ..TcpConfig::default()
-    });
+    let mut t = T::new(TcpConfig { depth: 0, ..imm() });
     t.handshake();
     let big = vec![7u8; 100_000];
     t.seg(C, 1001, 5001, ACK, &big);
@@ -246,7 +245,7 @@ fn ooo_cap_declares_gap() {
     let per = 10 + SEG_OVERHEAD;
     let cfg = TcpConfig {
         max_ooo_bytes: 2 * per,
-        ..TcpConfig::default()
+        ..imm()
     };
     let mut t = T::new(cfg);
     t.handshake();
@@ -275,7 +274,7 @@ fn ooo_cap_declares_gap() {
 fn ooo_segment_larger_than_cap_skips_to_it() {
     let cfg = TcpConfig {
         max_ooo_bytes: 8,
-        ..TcpConfig::default()
+        ..imm()
     };
     let mut t = T::new(cfg);
     t.handshake();
@@ -287,7 +286,7 @@ fn ooo_segment_larger_than_cap_skips_to_it() {
 fn memcap_drops_segment() {
     let cfg = TcpConfig {
         memcap: 10 + SEG_OVERHEAD,
-        ..TcpConfig::default()
+        ..imm()
     };
     let shared = Arc::new(ReasmShared::default());
     let mut t = T::new(cfg.clone());
@@ -317,7 +316,7 @@ fn memcap_drops_segment() {
 
 #[test]
 fn midstream_off_ignores_sessions_without_syn() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.seg(C, 1001, 5001, ACK, b"data");
     t.seg(S, 5001, 1005, ACK | SYN, b"");
     assert_eq!(t.s.state, TcpState::None);
@@ -328,7 +327,7 @@ fn midstream_off_ignores_sessions_without_syn() {
 fn midstream_on_picks_up() {
     let cfg = TcpConfig {
         midstream: true,
-        ..TcpConfig::default()
+        ..imm()
     };
     let mut t = T::new(cfg);
     t.seg(C, 1001, 5001, ACK, b"data");
@@ -343,7 +342,7 @@ fn midstream_on_picks_up() {
 fn midstream_synack_pickup() {
     let cfg = TcpConfig {
         midstream: true,
-        ..TcpConfig::default()
+        ..imm()
     };
     let mut t = T::new(cfg);
     // The table has swapped the flow: the SYN/ACK travels to the client.
@@ -356,7 +355,7 @@ fn midstream_synack_pickup() {
 
 #[test]
 fn rst_closes_and_flushes() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001, ACK, b"abc");
     t.seg(C, 1007, 5001, ACK, b"ghi");
@@ -384,7 +383,7 @@ fn rst_closes_and_flushes() {
 
 #[test]
 fn rst_to_syn_closes() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.seg(C, 1000, 0, SYN, b"");
     // A RST that does not ack the SYN is not valid.
     t.seg(S, 0, 77, RST | ACK, b"");
@@ -397,7 +396,7 @@ fn rst_to_syn_closes() {
 #[test]
 fn client_rst_after_synack_closes() {
     // zmap / nmap -sS: SYN, SYN/ACK, RST from the scanner.
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.seg(C, 1000, 0, SYN, b"");
     t.seg(S, 5000, 1001, SYN | ACK, b"");
     t.seg(C, 1001, 0, RST, b"");
@@ -406,7 +405,7 @@ fn client_rst_after_synack_closes() {
 
 #[test]
 fn close_by_client_first() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001, FIN | ACK, b"");
     assert_eq!(t.s.state_name(), "close_wait");
@@ -418,7 +417,7 @@ fn close_by_client_first() {
 
 #[test]
 fn close_by_server_first() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(S, 5001, 1001, FIN | ACK, b"bye");
     assert_eq!(t.s.state_name(), "fin_wait1");
@@ -435,7 +434,7 @@ fn close_by_server_first() {
 
 #[test]
 fn simultaneous_close_goes_through_closing() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(S, 5001, 1001, FIN | ACK, b"");
     t.seg(C, 1001, 0, FIN, b""); // a FIN without ACK
@@ -448,7 +447,7 @@ fn simultaneous_close_goes_through_closing() {
 
 #[test]
 fn data_after_fin_is_ignored() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001, FIN | ACK, b"abc");
     t.seg(C, 1004, 5001, ACK, b"zzz");
@@ -457,7 +456,7 @@ fn data_after_fin_is_ignored() {
 
 #[test]
 fn tcp_fast_open_data_on_syn() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     let mut syn = hdr(1000, 0, SYN);
     syn.options.tfo = true;
     t.seg_h(C, &syn, b"GET /");
@@ -466,14 +465,14 @@ fn tcp_fast_open_data_on_syn() {
     assert_eq!(t.s.state, TcpState::Established);
     assert_eq!(t.take(), vec![d(C, b"GET /"), d(C, b" HTTP")]);
     // Without the option the SYN's payload is not stream data.
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.seg(C, 1000, 0, SYN, b"junk");
     assert_eq!(t.take(), vec![]);
 }
 
 #[test]
 fn simultaneous_open_is_tolerated() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.seg(C, 1000, 0, SYN, b"");
     t.seg(S, 5000, 0, SYN, b"");
     assert_eq!(t.s.state, TcpState::SynRecv);
@@ -487,7 +486,7 @@ fn simultaneous_open_is_tolerated() {
 fn async_oneside_accepts_client_only() {
     let cfg = TcpConfig {
         async_oneside: true,
-        ..TcpConfig::default()
+        ..imm()
     };
     let mut t = T::new(cfg);
     t.seg(C, 1000, 0, SYN, b"");
@@ -496,7 +495,7 @@ fn async_oneside_accepts_client_only() {
     t.seg(C, 1005, 5001, ACK, b"one");
     assert_eq!(t.take(), vec![d(C, b"only"), d(C, b"one")]);
     // Without async-oneside the handshake must complete.
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.seg(C, 1000, 0, SYN, b"");
     t.seg(C, 1001, 5001, ACK, b"only");
     assert_eq!(t.s.state, TcpState::SynSent);
@@ -505,7 +504,7 @@ fn async_oneside_accepts_client_only() {
 
 #[test]
 fn flush_delivers_buffer_with_gaps() {
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1003, 5001, ACK, b"cd");
     t.seg(S, 5010, 1001, ACK, b"zz");
@@ -529,21 +528,367 @@ fn state_names() {
 #[test]
 fn rst_must_carry_suricatas_next_seq() {
     // Client FIN then RST one past it: Suricata's client next_seq does not count the FIN.
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001, FIN | ACK, b"");
     t.seg(C, 1002, 5001, RST | ACK, b"");
     assert_eq!(t.s.state_name(), "close_wait");
     // Once the server has acked the FIN, next_seq moves and the same RST is valid.
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001, FIN | ACK, b"");
     t.seg(S, 5001, 1002, ACK, b"");
     t.seg(C, 1002, 5001, RST, b"");
     assert_eq!(t.s.state_name(), "closed");
     // A RST acking far beyond what the peer sent is refused.
-    let mut t = T::new(TcpConfig::default());
+    let mut t = T::new(imm());
     t.handshake();
     t.seg(C, 1001, 5001 + 10_000_000, RST | ACK, b"");
     assert_eq!(t.s.state_name(), "established");
+}
+
+// ---- IDS mode (ACK-gated delivery, the default) ----
+
+fn mem(t: &T) -> usize {
+    t.s.shared.mem.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[test]
+fn gated_data_waits_for_its_ack_and_comes_in_one_chunk() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK | PSH, b"GET / ");
+    t.seg(C, 1007, 5001, ACK | PSH, b"HTTP/1.0\r\n");
+    t.seg(C, 1017, 5001, ACK | PSH, b"\r\n");
+    assert_eq!(t.take(), vec![]);
+    assert_eq!(t.s.stream(C).pending_len(), 18);
+    assert_eq!(mem(&t), 18);
+    // A partial ACK releases just what it covers.
+    t.seg(S, 5001, 1004, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"GET")]);
+    t.seg(S, 5001, 1019, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b" / HTTP/1.0\r\n\r\n")]);
+    assert_eq!(t.s.stream(C).delivered, 18);
+    assert_eq!(t.s.stream(C).buffered(), 0);
+    assert_eq!(mem(&t), 0);
+    // An old or repeated ACK releases nothing.
+    t.seg(S, 5001, 1010, ACK, b"");
+    assert_eq!(t.take(), vec![]);
+}
+
+#[test]
+fn gated_directions_interleave_in_ack_order() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK | PSH, b"USER a\r\n");
+    // The server's reply acks the request: the request goes first, then the reply is held.
+    t.seg(S, 5001, 1009, ACK | PSH, b"331 ok\r\n");
+    assert_eq!(t.take(), vec![d(C, b"USER a\r\n")]);
+    // The next request carries the ACK of the reply.
+    t.seg(C, 1009, 5009, ACK | PSH, b"PASS b\r\n");
+    assert_eq!(t.take(), vec![d(S, b"331 ok\r\n")]);
+    // Several replies before the client acks any: one chunk.
+    t.seg(S, 5009, 1017, ACK | PSH, b"230-a\r\n");
+    t.seg(S, 5016, 1017, ACK | PSH, b"230 b\r\n");
+    assert_eq!(t.take(), vec![d(C, b"PASS b\r\n")]);
+    t.seg(C, 1017, 5023, ACK, b"");
+    assert_eq!(t.take(), vec![d(S, b"230-a\r\n230 b\r\n")]);
+}
+
+#[test]
+fn gated_out_of_order_and_overlap_first_wins() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1006, 5001, ACK, b"world");
+    t.seg(C, 1001, 5001, ACK, b"hello");
+    // Retransmission with different bytes over held data: the held bytes win.
+    t.seg(C, 1001, 5001, ACK, b"HELLOWORLD!");
+    assert_eq!(t.take(), vec![]);
+    assert_eq!(t.s.stream(C).pending_len(), 11);
+    t.seg(S, 5001, 1012, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"helloworld!")]);
+    assert_eq!(mem(&t), 0);
+}
+
+#[test]
+fn gated_gap_needs_data_after_the_hole() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"abc");
+    // 1004..1007 lost.
+    t.seg(C, 1007, 5001, ACK, b"ghi");
+    t.seg(S, 5001, 1010, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"abc"), Got::G(C, 3), d(C, b"ghi")]);
+    assert_eq!(t.s.stream(C).gaps, 1);
+    // Lost data at the end, acked, nothing after it: no gap (Suricata's GetAppBuffer finds no
+    // block), and a later segment after the hole brings the gap with it.
+    t.seg(S, 5001, 1020, ACK, b"");
+    assert_eq!(t.take(), vec![]);
+    t.seg(C, 1020, 5001, ACK, b"zz");
+    t.seg(S, 5001, 1022, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 10), d(C, b"zz")]);
+    // A gap runs only as far as the ACK while the data after it is not acked.
+    t.seg(C, 1030, 5001, ACK, b"late");
+    t.seg(S, 5001, 1026, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 4)]);
+    t.seg(S, 5001, 1034, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 4), d(C, b"late")]);
+}
+
+#[test]
+fn gated_bogus_ack_releases_nothing() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"abc");
+    t.seg(S, 5001, 1004 + 10_000_000, ACK, b"");
+    assert_eq!(t.take(), vec![]);
+    t.seg(S, 5001, 1004, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"abc")]);
+}
+
+#[test]
+fn gated_flush_goes_to_server_first_then_to_client() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"hello");
+    t.seg(S, 5001, 1001, ACK, b"banner");
+    assert_eq!(t.take(), vec![]);
+    assert!(t.s.flush_needed(C) && t.s.flush_needed(S));
+    // Direction by direction, as Suricata's two pseudo packets.
+    let mut got = Vec::new();
+    t.s.flush_dir(S, &mut |d, c| got.push((d, format!("{c:?}"))));
+    assert_eq!(got, vec![(S, format!("{:?}", Chunk::Data(b"banner")))]);
+    t.flush();
+    assert_eq!(t.take(), vec![d(C, b"hello")]);
+    assert_eq!(mem(&t), 0);
+    // Both held: to-server first.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(S, 5001, 1001, ACK, b"220 hi");
+    t.seg(C, 1001, 5001, ACK, b"EHLO");
+    t.flush();
+    assert_eq!(t.take(), vec![d(C, b"EHLO"), d(S, b"220 hi")]);
+    t.flush();
+    assert_eq!(t.take(), vec![]);
+}
+
+#[test]
+fn gated_flush_stops_at_a_hole_not_acked() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"ab");
+    t.seg(C, 1005, 5001, ACK, b"ef");
+    t.flush();
+    assert_eq!(t.take(), vec![d(C, b"ab")]);
+    // The hole acked (here by a RST, which records the ACK but delivers nothing of the peer's
+    // stream): gap, then everything after it, acked or not, up to the next hole not acked.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"ab");
+    t.seg(C, 1005, 5001, ACK, b"ef");
+    t.seg(C, 1009, 5001, ACK, b"ij");
+    t.seg(S, 5001, 1006, RST | ACK, b"");
+    assert_eq!(t.take(), vec![]);
+    t.flush();
+    assert_eq!(t.take(), vec![d(C, b"ab"), Got::G(C, 2), d(C, b"ef")]);
+    assert_eq!(t.s.stream(C).buffered(), 2);
+    // An ACK only up to the hole's middle: the gap stops there, and the flush declares no more.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"ab");
+    t.seg(C, 1005, 5001, ACK, b"ef");
+    t.seg(S, 5001, 1004, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"ab"), Got::G(C, 1)]);
+    t.flush();
+    assert_eq!(t.take(), vec![]);
+}
+
+#[test]
+fn gated_fin_closed_session_never_delivers_unacked_data() {
+    // output-eve-ftp-data: the server's FIN-carrying reply is never acked; the session closes
+    // with FIN/ACKs; the client's RST in the closed state is ignored.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK | PSH, b"NOTIFY / HTTP/1.1\r\n\r\n");
+    t.seg(S, 5001, 1022, FIN | ACK | PSH, b"HTTP/1.1 200 OK\r\n\r\n");
+    assert_eq!(t.take(), vec![d(C, b"NOTIFY / HTTP/1.1\r\n\r\n")]);
+    assert_eq!(t.s.state_name(), "fin_wait1");
+    t.seg(C, 1022, 5001, FIN | ACK, b"");
+    assert_eq!(t.s.state_name(), "time_wait");
+    t.seg(S, 5021, 1023, ACK, b"");
+    assert_eq!(t.s.state_name(), "closed");
+    t.seg(C, 1022, 0, RST, b"");
+    assert!(!t.s.closed_by_rst);
+    assert!(t.s.flush_needed(S));
+    t.flush();
+    assert_eq!(t.take(), vec![]);
+    assert_eq!(t.s.stream(S).delivered, 0);
+    // Acked data of a closed session did go out.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(S, 5001, 1001, FIN | ACK, b"bye");
+    t.seg(C, 1001, 5005, FIN | ACK, b"");
+    t.seg(S, 5005, 1002, ACK, b"");
+    assert_eq!(t.s.state_name(), "closed");
+    assert_eq!(t.take(), vec![d(S, b"bye")]);
+    assert_eq!(t.s.stream(S).gaps, 0);
+}
+
+#[test]
+fn gated_rst_delivers_the_senders_stream_and_holds_the_peers() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"abc");
+    t.seg(S, 5001, 1001, ACK, b"xy");
+    assert_eq!(t.take(), vec![]);
+    // An out-of-window RST is ignored.
+    t.seg(S, 5003 + 1_000_000, 0, RST, b"");
+    assert_eq!(t.s.state, TcpState::Established);
+    // The server resets: its own stream counts as acked up to the RST (its payload is not
+    // stream data); the client's, acked by the RST, waits for the flow end.
+    t.seg(S, 5003, 1004, RST | ACK, b"junk");
+    assert_eq!(t.s.state_name(), "closed");
+    assert!(t.s.closed_by_rst);
+    assert_eq!(t.take(), vec![d(S, b"xy")]);
+    // Nothing is processed once closed.
+    t.seg(C, 1004, 5003, ACK, b"late");
+    t.seg(S, 5003, 1008, ACK, b"");
+    assert_eq!(t.take(), vec![]);
+    assert_eq!(t.s.stream(C).buffered(), 3);
+    // Closed by a RST: the flow end delivers what is held, acked or not.
+    t.flush();
+    assert_eq!(t.take(), vec![d(C, b"abc")]);
+    assert_eq!(mem(&t), 0);
+    // Unacked data of the RST sender past its RST's sequence number waits for the flush too.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"hello");
+    t.seg(S, 5001, 1001, ACK, b"");
+    t.seg(C, 1006, 5001, RST, b"");
+    assert_eq!(t.take(), vec![d(C, b"hello")]);
+}
+
+#[test]
+fn gated_ooo_cap_delivers_early_then_declares_gaps() {
+    let cfg = TcpConfig {
+        max_ooo_bytes: 10,
+        ..TcpConfig::default()
+    };
+    let mut t = T::new(cfg);
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"0123456");
+    assert_eq!(t.take(), vec![]);
+    // Holding 7 + 7 is over the cap: the held data goes out before its ACK.
+    t.seg(C, 1008, 5001, ACK, b"789abcd");
+    assert_eq!(t.take(), vec![d(C, b"0123456")]);
+    assert_eq!(t.s.stream(C).forced, 1);
+    assert_eq!(t.s.shared.forced.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert_eq!(t.s.stream(C).pending_len(), 7);
+    // A segment bigger than the cap with nothing held goes straight out.
+    t.seg(S, 5001, 1015, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"789abcd")]);
+    t.seg(C, 1015, 5001, ACK, b"0123456789ABCDEF");
+    assert_eq!(t.take(), vec![d(C, b"0123456789ABCDEF")]);
+    assert_eq!(t.s.stream(C).forced, 2);
+    // Out of order past the cap: a gap up to it.
+    let mut t = T::new(TcpConfig {
+        max_ooo_bytes: 2 * (4 + SEG_OVERHEAD),
+        ..TcpConfig::default()
+    });
+    t.handshake();
+    t.seg(C, 1011, 5001, ACK, b"klmn");
+    t.seg(C, 1021, 5001, ACK, b"uvwx");
+    t.seg(C, 1031, 5001, ACK, b"EFGH");
+    // A gap up to the first segment, which then is in order and, still over the cap, goes out.
+    assert_eq!(t.take(), vec![Got::G(C, 10), d(C, b"klmn")]);
+    assert_eq!(t.s.stream(C).forced, 1);
+    assert_eq!(t.s.stream(C).buffered(), 8);
+    t.seg(S, 5001, 1035, ACK, b"");
+    assert_eq!(
+        t.take(),
+        vec![Got::G(C, 6), d(C, b"uvwx"), Got::G(C, 6), d(C, b"EFGH")]
+    );
+    assert_eq!(mem(&t), 0);
+}
+
+#[test]
+fn gated_depth_caps_delivery() {
+    let mut t = T::new(TcpConfig {
+        depth: 10,
+        ..TcpConfig::default()
+    });
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"12345678");
+    t.seg(C, 1009, 5001, ACK, b"ABCDEFGH");
+    assert_eq!(t.s.stream(C).pending_len(), 10);
+    t.seg(S, 5001, 1017, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"12345678AB")]);
+    assert!(t.s.stream(C).done);
+    assert_eq!(mem(&t), 0);
+}
+
+#[test]
+fn gated_memcap_drop_then_gap_when_data_follows() {
+    let mut t = T::new(TcpConfig {
+        memcap: 55,
+        ..TcpConfig::default()
+    });
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"abcdef");
+    t.seg(C, 1007, 5001, ACK, &[b'x'; 50]);
+    assert_eq!(t.s.stream(C).memcap_drops, 1);
+    t.seg(S, 5001, 1057, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"abcdef")]);
+    t.seg(C, 1057, 5001, ACK, b"mn");
+    t.seg(S, 5001, 1059, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 50), d(C, b"mn")]);
+    assert_eq!(mem(&t), 0);
+}
+
+#[test]
+fn gated_tfo_and_midstream() {
+    let mut t = T::new(TcpConfig::default());
+    let mut syn = hdr(1000, 0, SYN);
+    syn.options.tfo = true;
+    t.seg_h(C, &syn, b"GET /");
+    assert_eq!(t.take(), vec![]);
+    // The SYN/ACK acks the SYN's data.
+    t.seg(S, 5000, 1006, SYN | ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"GET /")]);
+    // Midstream pickup: the first packet's data waits for its ACK too.
+    let mut t = T::new(TcpConfig {
+        midstream: true,
+        ..TcpConfig::default()
+    });
+    t.seg(C, 1001, 5001, ACK, b"data");
+    assert_eq!(t.take(), vec![]);
+    t.seg(S, 5001, 1005, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"data")]);
+}
+
+#[test]
+fn gated_sequence_wraparound() {
+    let mut t = T::new(TcpConfig::default());
+    let isn = 0xFFFF_FFF0u32;
+    t.handshake_at(isn, 7);
+    let first = isn.wrapping_add(1);
+    let data: Vec<u8> = (0u8..20).collect();
+    t.seg(C, first.wrapping_add(10), 8, ACK, &data[10..]);
+    t.seg(C, first, 8, ACK, &data[..10]);
+    t.seg(S, 8, first.wrapping_add(20), ACK, b"");
+    assert_eq!(t.take(), vec![d(C, &data)]);
+    assert_eq!(t.s.stream(C).next_offset(), 20);
+}
+
+#[test]
+fn immediate_mode_flushes_what_a_gated_session_held() {
+    // A session switched from IDS to immediate mode mid-way hands over what it held first.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"held");
+    assert_eq!(t.take(), vec![]);
+    t.cfg = imm();
+    t.seg(C, 1005, 5001, ACK, b"now");
+    assert_eq!(t.take(), vec![d(C, b"held"), d(C, b"now")]);
+    assert_eq!(mem(&t), 0);
 }
