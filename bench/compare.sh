@@ -4,9 +4,10 @@
 # single run modes) and two cores (Suricata autofp with 2 workers, Sentinelle --workers 2).
 #
 # With `--rules FILE` both engines also load the same rules (`-S FILE`, `.gz` accepted: it is
-# decompressed once for Suricata) and the table adds rule load time (Suricata: wall time minus its
-# "time elapsed" line, i.e. start-up with rule loading and engine build; Sentinelle: the time in
-# its "rules: ... loaded ... in Xs" line) and throughput over processing time (wall - load).
+# decompressed once for Suricata) and the table adds rule load time and computes throughput over
+# packet processing time instead of wall time. Suricata: processing = its "time elapsed" line,
+# load = wall - processing (start-up, rule loading, engine build, and shut-down); Sentinelle:
+# processing = the "N packets ... in Xs" line, load = the "rules: ... loaded ... in Xs" line.
 #
 # usage: bench/compare.sh [--runs N] [--rules FILE] [CAPTURE ...]
 #   default captures: /work/bench-data/bulk-mix.pcap (from ../shared/tools/gen-captures --bulk 1000)
@@ -59,31 +60,39 @@ PY
 fi
 
 cores=$(nproc)
-# best wall seconds, max RSS (KiB) and the load seconds of that best run, of N runs of a command
+# best wall seconds, max RSS (KiB), and the load and processing seconds of that best run, of N
+# runs of a command
 measure() {
-  local best="" rss=0 bload=0
+  local best="" rss=0 bload=0 bproc=0
   for _ in $(seq "$runs"); do
     rm -rf "$out/run"; mkdir -p "$out/run"
+    local t0=$EPOCHREALTIME
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || { cat "$out/stderr.txt" >&2; return 1; }
-    read -r t m < "$out/time.txt"
-    load=$(python3 - "$t" "$out/stderr.txt" "$out/run/suricata.log" <<'PY'
+    local t1=$EPOCHREALTIME
+    read -r _ m < "$out/time.txt"
+    # wall time to the microsecond (time's %e has 10 ms steps)
+    t=$(python3 -c "print('%.4f' % max($t1 - $t0, 0.0001))")
+    read -r load proc < <(python3 - "$t" "$out/stderr.txt" "$out/run/suricata.log" <<'PY'
 import os, re, sys
 wall = float(sys.argv[1])
 err = open(sys.argv[2], errors='replace').read()
 m = re.search(r'rules: .* in ([0-9.]+)s', err)
-if m:
-    print(m.group(1)); sys.exit()
+p = re.search(r'packets \(.*\) from .* in ([0-9.]+)s', err)
+if m or p:
+    load = float(m.group(1)) if m else 0.0
+    print(load, float(p.group(1)) if p else max(wall - load, 1e-4)); sys.exit()
 log = open(sys.argv[3], errors='replace').read() if os.path.exists(sys.argv[3]) else ''
 m = re.search(r'time elapsed ([0-9.]+)s', log)
-print('%.3f' % max(0.0, wall - float(m.group(1))) if m else 0)
+proc = float(m.group(1)) if m else wall
+print('%.4f %.4f' % (max(0.0, wall - proc), proc))
 PY
 )
     if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $t < $best else 1)"; then
-      best=$t; bload=$load
+      best=$t; bload=$load; bproc=$proc
     fi
     [ "$m" -gt "$rss" ] && rss=$m
   done
-  echo "$best $rss $bload"
+  echo "$best $rss $bload $bproc"
 }
 
 if [ -n "$rules" ]; then
@@ -108,10 +117,10 @@ PY
   res="$out/results-$name.txt"; : > "$res"
   run() { # label, command...
     local label=$1; shift
-    read -r s m l < <(measure "$@")
-    echo "$label|$s|$m|$l" >> "$res"
+    read -r s m l pr < <(measure "$@")
+    echo "$label|$s|$m|$l|$pr" >> "$res"
     if [ -n "$rules" ]; then
-      python3 -c "s=$s; l=$l; p=max(s-l, 1e-6); print('%-22s %-26s %10.3f %8.3f %12.0f %10.1f %10.1f' % ('$name', '$label', s, l, $pkts/p, $bytes*8/p/1e6, $m/1024))"
+      python3 -c "s=$s; l=$l; p=max($pr, 1e-4); print('%-22s %-26s %10.3f %8.3f %12.0f %10.1f %10.1f' % ('$name', '$label', s, l, $pkts/p, $bytes*8/p/1e6, $m/1024))"
     else
       python3 -c "s=$s; print('%-22s %-26s %10.3f %12.0f %10.1f %10.1f' % ('$name', '$label', s, $pkts/s, $bytes*8/s/1e6, $m/1024))"
     fi
@@ -124,12 +133,12 @@ PY
   fi
   python3 - "$res" "${rules:+rules}" <<'PY'
 import sys
-s, m, l = {}, {}, {}
+s, m, l, pr = {}, {}, {}, {}
 for line in open(sys.argv[1]):
-    k, t, r, ld = line.strip().split('|'); s[k] = float(t); m[k] = int(r); l[k] = float(ld)
+    k, t, r, ld, pc = line.strip().split('|'); s[k] = float(t); m[k] = int(r); l[k] = float(ld); pr[k] = float(pc)
 rules = len(sys.argv) > 2 and sys.argv[2] == 'rules'
-# With rules, throughput is over processing time (wall minus rule loading).
-p = {k: max(s[k] - (l[k] if rules else 0), 1e-6) for k in s}
+# With rules, throughput is over packet processing time (rule loading left out).
+p = {k: max(pr[k] if rules else s[k], 1e-4) for k in s}
 if rules:
     print('  rule load time ratio sentinelle/suricata: %.2f (%.3fs vs %.3fs)'
           % (l['sentinelle 1-core'] / max(l['suricata 1-core'], 1e-6), l['sentinelle 1-core'], l['suricata 1-core']))

@@ -61,6 +61,10 @@ struct CRule {
     /// Buffer ids of `c.bufs`, into `Engine::bufs`.
     buf_ids: Vec<u16>,
     noalert: bool,
+    /// Suricata's `SIG_TYPE_PDONLY`: only `app-layer-protocol` (with at most a flow direction,
+    /// flowbits `set` and IP-only keywords); checked only on packets that finished protocol
+    /// detection.
+    pd_only: bool,
 }
 
 /// A prefilter: one automaton over one buffer, pattern `i` belonging to rule `rules[i]`.
@@ -443,6 +447,9 @@ impl Engine {
             let Some(r) = self.rules.get(i as usize) else {
                 continue;
             };
+            if r.pd_only && !pkt.proto_detect_done {
+                continue;
+            }
             match r.kind {
                 Kind::Header { ip_only: true } if !pkt.first_in_dir => continue,
                 // A TCP payload rule that inspects streams sees this packet only when it is not
@@ -829,13 +836,14 @@ fn conds_ok(r: &CRule, p: &PacketInfo<'_>, vars: &FlowVars) -> bool {
             Cond::Uint { field, cmp } => header::uint_match(*field, cmp, p),
             Cond::StreamSize(s) => header::stream_size_match(s, p),
             Cond::Checksum { which, valid } => header::checksum_match(*which, *valid, p),
+            // `detect-app-layer-protocol.c`: the protocol detected in the packet's direction;
+            // while it is unknown, neither the keyword nor its negation matches.
             Cond::AppProto(a) => {
-                let want = map_app(a.proto);
-                let is = match want {
-                    Some(w) => p.app_proto == Some(w),
+                let dir = if p.to_server { 0 } else { 1 };
+                match p.app_proto_dir.get(dir).copied().flatten() {
                     None => false,
-                };
-                is != a.negated
+                    Some(got) => (map_app(a.proto) == Some(got)) != a.negated,
+                }
             }
         };
         if !ok {
@@ -1044,7 +1052,23 @@ fn compile_rule(
             ));
         }
     }
+    let pd_only = app.is_none()
+        && !matches!(r.protocol, Protocol::App(_))
+        && c.payload.is_none()
+        && c.bufs.is_empty()
+        && c.hdr_bufs.is_empty()
+        && c.threshold.is_none()
+        && c.detection_filter.is_none()
+        && c.conds.iter().any(|x| matches!(x, Cond::AppProto(_)))
+        && c.conds.iter().all(|x| match x {
+            Cond::AppProto(_) => true,
+            Cond::Flow(f) => f.state.is_none() && f.stream.is_none() && f.frag.is_none(),
+            // IP-only compatible keywords.
+            Cond::Ttl(_) | Cond::IpId(_) | Cond::IpProto(_) | Cond::Sameip => true,
+            _ => false,
+        });
     Ok(CRule {
+        pd_only,
         meta: meta_of(r, classes, file),
         kind,
         proto: r.protocol,
@@ -1100,6 +1124,42 @@ mod tests {
         assert_eq!(r.skipped.first().and_then(|s| s.keyword.as_deref()), Some("drop"));
         let (_, r) = build(r#"pass tcp any any -> any any (sid:1;)"#, BuildOptions::default());
         assert_eq!(r.loaded, 0);
+    }
+
+    #[test]
+    fn app_layer_protocol_needs_a_detected_protocol_and_pd_only_waits_for_detection() {
+        let (e, r) = build(
+            r#"alert tcp any any -> any 80 (flow:to_server; app-layer-protocol:!http; sid:1;)
+alert tcp any any -> any 80 (flow:established,to_server; app-layer-protocol:!http; sid:2;)"#,
+            BuildOptions::default(),
+        );
+        assert_eq!(r.loaded, 2);
+        let sids = |p: &PacketInfo<'_>| {
+            let mut tcx = ThreadCtx::default();
+            let mut fd = FlowDetect::default();
+            e.inspect_packet(&mut tcx, &mut fd, p, true);
+            let mut v: Vec<u32> = tcx
+                .alerts
+                .iter()
+                .filter_map(|a| e.meta(a.rule))
+                .map(|m| m.sid)
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let mut p = PacketInfo::test(b"");
+        // Unknown protocol: neither `http` nor `!http` matches.
+        assert_eq!(sids(&p), Vec::<u32>::new());
+        p.app_proto_dir = [Some(app::AppProto::Ssh), None];
+        // Sid 1 is protocol-detection-only: it waits for the packet that finished detection.
+        assert_eq!(sids(&p), vec![2]);
+        p.proto_detect_done = true;
+        assert_eq!(sids(&p), vec![1, 2]);
+        p.app_proto_dir = [Some(app::AppProto::Http), None];
+        assert_eq!(sids(&p), Vec::<u32>::new());
+        // The to-client side is judged by what was detected to client.
+        p.to_server = false;
+        assert_eq!(sids(&p), Vec::<u32>::new());
     }
 
     #[test]

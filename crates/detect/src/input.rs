@@ -56,6 +56,9 @@ pub struct PacketInfo<'a> {
     pub bad_csum: u8,
     /// TCP stream sizes (client, server) as Suricata's `next_seq - isn`.
     pub stream_size: Option<(u32, u32)>,
+    /// Protocol detection finished (in either direction) while handling this packet
+    /// (Suricata's `PKT_PROTO_DETECT_TS_DONE | PKT_PROTO_DETECT_TC_DONE`).
+    pub proto_detect_done: bool,
 }
 
 impl PacketInfo<'_> {
@@ -93,6 +96,7 @@ impl PacketInfo<'_> {
             tcp_mss: None,
             bad_csum: 0,
             stream_size: None,
+            proto_detect_done: false,
         }
     }
 }

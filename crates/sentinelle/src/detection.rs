@@ -108,6 +108,7 @@ fn flow_view<'a>(info: &FlowInfo, ts: Timestamp, app: &app::AppLayer, establishe
         tcp_mss: None,
         bad_csum: 0,
         stream_size: None,
+        proto_detect_done: false,
     }
 }
 
@@ -129,6 +130,8 @@ pub struct FlowFacts {
     pub tcp_session: bool,
     /// TCP stream sizes (client, server) after this packet, Suricata's `next_seq - isn`.
     pub stream_size: Option<(u32, u32)>,
+    /// Detected protocol per direction before this packet (to tell where detection finished).
+    pub app_before: [Option<app::AppProto>; 2],
 }
 
 impl Detector {
@@ -209,6 +212,11 @@ impl Detector {
             tcp_mss,
             bad_csum,
             stream_size: facts.stream_size,
+            proto_detect_done: facts
+                .app_before
+                .iter()
+                .zip(apd.iter())
+                .any(|(before, now)| before.is_none() && now.is_some()),
         };
         // Stream data of the other direction that this packet acknowledges.
         if tcp_flags.is_some_and(|f| f & 0x10 != 0) {

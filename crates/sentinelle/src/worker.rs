@@ -192,6 +192,7 @@ impl Worker {
                 // A segment the stream refused (bad checksum) is inspected as a lone packet.
                 tcp_session: flow.tcp.is_some() && tcp_ok,
                 stream_size: None,
+                app_before: flow.app.app.proto_by_dir(),
             };
             let det_on = self.det.enabled();
             let mut cx = Cx {

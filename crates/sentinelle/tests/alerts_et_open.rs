@@ -102,6 +102,7 @@ const CONFORMANCE_PASSING: &[&str] = &[
     "cond-log-http-testmyids",
     "decode-erspan-typeII-01",
     "decode-nsh-type2",
+    "detect-app-layer-protocol-01",
     "detect-bsize-0",
     "detect-bytejump-05",
     "detect-bytemath-01",
