@@ -3,7 +3,9 @@
 //! A [`FlowTable`] maps packets to [`Flow`]s, keeps per-direction counters, expires flows by
 //! per-state timeouts and evicts under its memory cap. A TCP flow carries a [`TcpSession`] that
 //! tracks the handshake and reassembles each direction, delivering in-order [`Chunk`]s of data
-//! and explicit gaps, so a protocol parser never silently loses sync.
+//! and explicit gaps, so a protocol parser never silently loses sync. By default (Suricata's IDS
+//! mode, [`TcpConfig::ack_gated`]) a direction's data is delivered once the other side has
+//! acknowledged it.
 //!
 //! Semantics follow Suricata 7 (`flow-hash.c`, `flow.c`, `stream-tcp.c`): see [`key`] for what
 //! makes a flow, [`table`] for directions, counters, timeouts and eviction, [`tcp`] for the TCP

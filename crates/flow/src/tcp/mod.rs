@@ -1,6 +1,12 @@
 //! TCP session tracking: the handshake and close state machine (Suricata's `stream-tcp.c` states
 //! and names) and two-way reassembly through one [`stream::Stream`] per direction.
 //!
+//! Delivery: in IDS mode ([`crate::TcpConfig::ack_gated`], the default) a segment's ACK first
+//! releases the peer's acknowledged data, then the segment's own data is held until the peer
+//! acknowledges it (Suricata's `StreamTcpReassembleHandleSegment`, `UPDATE_DIR_OPPOSING`), so
+//! the order between directions follows the ACKs. [`TcpSession::flush`] /
+//! [`TcpSession::flush_dir`] play Suricata's flow-end pseudo packets.
+//!
 //! Direction convention: `ToServer` is the client's data (the SYN sender's, or the first packet's
 //! sender on a midstream pickup once the table has swapped a SYN/ACK-first flow).
 //!
@@ -15,8 +21,13 @@
 //!   everything the other side sent (Suricata's `next_seq`) → fin_wait2. fin_wait2: a FIN →
 //!   time_wait. closing: an ACK → time_wait. time_wait: an ACK → closed. close_wait: server
 //!   FIN → last_ack. last_ack: client ACK → closed.
-//! - A valid RST → closed: its data is still delivered (Suricata bug 6244), then both
-//!   directions are flushed and reassembly ends. Valid, as with Suricata's default BSD policy:
+//! - A valid RST → closed. IDS mode (Suricata 7): the sender's stream counts as acknowledged up
+//!   to the RST's sequence number and is delivered that far, the RST's own payload is not
+//!   stream data, the peer's stream keeps what it holds for the flow end
+//!   ([`TcpSession::closed_by_rst`]); once closed (by RST or FIN/ACKs) nothing more is
+//!   reassembled and further RSTs are ignored. Immediate mode: the RST's data is delivered,
+//!   then both directions are flushed and reassembly ends. Valid, as with Suricata's default
+//!   BSD policy:
 //!   its sequence number is exactly the sender's next one (Suricata's `next_seq`: the highest
 //!   `seq + len` seen, plus one for a server FIN that ended the established state) and its ACK
 //!   is not beyond the window; in syn_sent, a RST from the other side must ack the SYN.

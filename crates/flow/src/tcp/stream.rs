@@ -40,6 +40,9 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 /// that a flood of tiny segments is bounded too.
 pub const SEG_OVERHEAD: usize = 48;
 
+/// Capacity of the IDS-mode holding buffer kept once it is empty; above, it is freed.
+const PENDING_KEEP: usize = 1024;
+
 /// Counters shared by all sessions of one table: memory held in out-of-order buffers and the
 /// events the table reports in its stats.
 #[derive(Debug, Default)]
@@ -337,7 +340,7 @@ impl Stream {
                 // Too much held for this direction: give up on the oldest hole and retry.
                 match self.segs.first_key_value() {
                     Some((&k, _)) if k < s => self.skip_to_first(lim, shared, out),
-                    _ => {
+                    _ if s > self.next_off => {
                         // Nothing buffered before this segment: skip to it, it is then in order.
                         let gap = s - self.next_off;
                         self.deliver_gap(gap, lim, shared, out);
@@ -346,6 +349,12 @@ impl Stream {
                         }
                         continue;
                     }
+                    Some((&k, _)) if k == s => {
+                        // In order up to a buffered segment that is now in order too.
+                        self.drain(lim, shared, out);
+                    }
+                    // Unreachable: in-order data up to the first buffered byte went out above.
+                    _ => break,
                 }
                 if self.done {
                     break;
@@ -556,15 +565,16 @@ impl Stream {
             return;
         }
         self.pending = buf;
-        self.release(shared, end - head);
+        self.release(shared, end.saturating_sub(head));
         self.pending_head = end;
         if self.pending_head >= self.pending.len() {
             self.pending.clear();
             self.pending_head = 0;
-            if self.pending.capacity() > 1 << 20 {
+            // An idle flow keeps no big buffer (capacity is not in the memcap accounting).
+            if self.pending.capacity() > PENDING_KEEP {
                 self.pending = Vec::new();
             }
-        } else if self.pending_head >= 4096 && self.pending_head * 2 >= self.pending.len() {
+        } else if self.pending_head >= 4096 && self.pending_head.saturating_mul(2) >= self.pending.len() {
             self.pending.drain(..self.pending_head);
             self.pending_head = 0;
         }
@@ -668,6 +678,14 @@ impl Stream {
                             // Nothing held before this segment: skip to it, it is then in order.
                             let gap = s - self.next_off;
                             self.deliver_gap(gap, lim, shared, out);
+                            self.merge_segs(shared);
+                        }
+                        Some((&k, _)) if k <= s => {
+                            // Unreachable: segments at or before the contiguous end are merged.
+                            self.merge_segs(shared);
+                            if self.pending_len() == 0 {
+                                break;
+                            }
                         }
                         first => {
                             // In order, nothing held, too big to hold: deliver it straight away.

@@ -892,3 +892,77 @@ fn immediate_mode_flushes_what_a_gated_session_held() {
     assert_eq!(t.take(), vec![d(C, b"held"), d(C, b"now")]);
     assert_eq!(mem(&t), 0);
 }
+
+#[test]
+fn over_cap_with_a_buffered_segment_at_the_in_order_point_terminates() {
+    // Found by fuzzing: in-order data reaching a buffered segment while over the cap looped.
+    let cap = 2 * (10 + SEG_OVERHEAD);
+    let mut t = T::new(TcpConfig {
+        max_ooo_bytes: cap,
+        ..imm()
+    });
+    t.handshake();
+    t.seg(C, 1011, 5001, ACK, b"AAAAAAAAAA"); // 10..20
+    t.seg(C, 1031, 5001, ACK, b"BBBBBBBBBB"); // 30..40
+    t.seg(C, 1001, 5001, ACK, &[b'x'; 40]); // 0..40
+    assert_eq!(
+        t.take(),
+        vec![
+            d(C, &[b'x'; 10]),
+            d(C, b"AAAAAAAAAA"),
+            d(C, &[b'x'; 10]),
+            d(C, b"BBBBBBBBBB")
+        ]
+    );
+    assert_eq!(mem(&t), 0);
+    // IDS mode: a gap to a segment that starts where a buffered one does.
+    let mut t = T::new(TcpConfig {
+        max_ooo_bytes: cap,
+        ..TcpConfig::default()
+    });
+    t.handshake();
+    t.seg(C, 1011, 5001, ACK, b"AAAAAAAAAA"); // 10..20
+    t.seg(C, 1031, 5001, ACK, b"BBBBBBBBBB"); // 30..40
+    t.seg(C, 1011, 5001, ACK, &[b'y'; 40]); // 10..50
+    t.seg(S, 5001, 1051, ACK, b"");
+    assert_eq!(
+        t.take(),
+        vec![
+            Got::G(C, 10),
+            d(C, b"AAAAAAAAAA"),
+            d(C, &[b'y'; 10]),
+            d(C, b"BBBBBBBBBByyyyyyyyyy"),
+        ]
+    );
+    assert_eq!(t.s.stream(C).forced, 2);
+    assert_eq!(mem(&t), 0);
+}
+
+#[test]
+fn gated_partial_acks_over_a_large_hold() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    let data: Vec<u8> = (0..12_000u32).map(|i| (i % 251) as u8).collect();
+    for (i, piece) in data.chunks(1000).enumerate() {
+        t.seg(C, 1001 + 1000 * i as u32, 5001, ACK, piece);
+    }
+    assert_eq!(t.s.stream(C).pending_len(), 12_000);
+    let mut got = Vec::new();
+    for a in [3_000u32, 7_000, 9_500, 12_000] {
+        t.seg(S, 5001, 1001 + a, ACK, b"");
+        let chunks = t.take();
+        assert_eq!(chunks.len(), 1);
+        if let Some(Got::D(C, b)) = chunks.first() {
+            got.extend_from_slice(b);
+        }
+        assert_eq!(got.len(), a as usize);
+        assert_eq!(mem(&t), 12_000 - a as usize);
+    }
+    assert_eq!(got, data);
+    // Closed by FIN/ACKs with nothing held: no flow-end work.
+    t.seg(C, 13_001, 5001, FIN | ACK, b"");
+    t.seg(S, 5001, 13_002, FIN | ACK, b"");
+    t.seg(C, 13_002, 5002, ACK, b"");
+    assert_eq!(t.s.state_name(), "closed");
+    assert!(!t.s.flush_needed(C) && !t.s.flush_needed(S));
+}
