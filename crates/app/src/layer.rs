@@ -671,6 +671,15 @@ impl AppLayer {
     }
 
     /// The flow ends: parsers flush open transactions.
+    /// End of flow: direction `dir` has delivered everything (see [`crate::Parser::on_eof`]).
+    pub fn on_eof(&mut self, dir: Direction, cx: &mut Cx<'_>) {
+        if let Some(parser) = self.parser.as_mut() {
+            let before = cx.out.len();
+            parser.on_eof(dir, cx);
+            cx.expect.stats.tx += cx.out.len().saturating_sub(before) as u64;
+        }
+    }
+
     pub fn on_close(&mut self, cx: &mut Cx<'_>) {
         if let (Some(p), Some(det)) = (self.proto, self.det.as_ref()) {
             if p != AppProto::Failed {

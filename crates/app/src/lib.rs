@@ -183,6 +183,12 @@ pub trait Parser: Send {
     fn on_close(&mut self, cx: &mut Cx<'_>) {
         let _ = cx;
     }
+    /// At the end of the flow, direction `dir` has delivered all it will (the flow engine flushes
+    /// to-server first, then to-client, as Suricata's flow-timeout pseudo packets do). Parsers
+    /// whose Suricata logger runs on that end-of-stream (TLS) log here.
+    fn on_eof(&mut self, dir: Direction, cx: &mut Cx<'_>) {
+        let _ = (dir, cx);
+    }
     /// Asked after each `on_data`: the protocol the flow switches to (STARTTLS, AUTH TLS,
     /// HTTP/2 upgrade). The app layer then detects again from the next bytes; answer once.
     fn upgrade(&mut self) -> Option<AppProto> {

@@ -109,6 +109,8 @@ fn flow_view<'a>(info: &FlowInfo, ts: Timestamp, app: &app::AppLayer, establishe
         bad_csum: 0,
         stream_size: None,
         proto_detect_done: false,
+        tx_payload: &[],
+        tx_payload_to_server: true,
     }
 }
 
@@ -217,6 +219,8 @@ impl Detector {
                 .iter()
                 .zip(apd.iter())
                 .any(|(before, now)| before.is_none() && now.is_some()),
+            tx_payload: &[],
+            tx_payload_to_server: to_server,
         };
         // Stream data of the other direction that this packet acknowledges.
         if tcp_flags.is_some_and(|f| f & 0x10 != 0) {
@@ -242,6 +246,11 @@ impl Detector {
                 let mut tp = base;
                 tp.ts = ev.ts.0;
                 tp.payload = &[];
+                if pkt.ip.proto == 17 {
+                    // A UDP record comes from this packet: the payload part of mixed rules is
+                    // checked on it.
+                    tp.tx_payload = pkt.payload;
+                }
                 engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);
             }
         }

@@ -69,6 +69,10 @@ impl Plan {
         if let Some(v) = s.bool("stream.midstream")? {
             tcp.midstream = v;
         }
+        if let Some(v) = s.bool("stream.inline")? {
+            // Inline (IPS) streams are inspected as segments arrive; IDS waits for the ACK.
+            tcp.ack_gated = !v;
+        }
         if let Some(v) = s.bool("stream.async-oneside")? {
             tcp.async_oneside = v;
         }
@@ -147,6 +151,7 @@ impl Plan {
 const KNOWN: &[&str] = &[
     "stream.midstream",
     "stream.async-oneside",
+    "stream.inline",
     "stream.reassembly.depth",
     "stream.reassembly.memcap",
     "vlan.use-for-tracking",

@@ -312,12 +312,17 @@ impl Worker {
             if let Some(sess) = tcp {
                 let app_cfg = &self.cfg.app;
                 let det_on = self.det.enabled();
-                sess.flush(&mut |d, chunk| {
-                    if let (true, flow::Chunk::Data(b)) = (det_on, chunk) {
-                        fd.push_stream(d.index(), b);
-                    }
-                    app.on_tcp(app_cfg, d, chunk, &mut cx)
-                });
+                // To-server first, then to-client, with the end of each direction signalled in
+                // between, as Suricata's flow-timeout pseudo packets do.
+                for dir in [Direction::ToServer, Direction::ToClient] {
+                    sess.flush_dir(dir, &mut |d, chunk| {
+                        if let (true, flow::Chunk::Data(b)) = (det_on, chunk) {
+                            fd.push_stream(d.index(), b);
+                        }
+                        app.on_tcp(app_cfg, d, chunk, &mut cx)
+                    });
+                    app.on_eof(dir, &mut cx);
+                }
             }
             app.on_close(&mut cx);
         }

@@ -527,7 +527,8 @@ impl serde::Serialize for HttpTx {
         if self.has_uri() {
             m.serialize_entry("url", &eve_str(self.uri_raw()))?;
         }
-        if let Some(ua) = self.user_agent() {
+        // An empty User-Agent header is not logged (Suricata 7's libhtp output; detect-bsize-0).
+        if let Some(ua) = self.user_agent().filter(|ua| !ua.is_empty()) {
             m.serialize_entry("http_user_agent", &eve_str(ua))?;
         }
         if let Some(x) = self.request_headers.get(b"x-forwarded-for") {

@@ -1244,6 +1244,14 @@ impl Parser for TlsParser {
         // Suricata's STATE_FINISHED: the logger runs even for an incomplete handshake.
         self.log(Direction::ToServer, cx);
     }
+
+    fn on_eof(&mut self, dir: Direction, cx: &mut Cx<'_>) {
+        // Suricata's flow-timeout pseudo packet for the to-server side marks the session done and
+        // runs the logger before any unacknowledged to-client data is parsed.
+        if dir == Direction::ToServer {
+            self.log(Direction::ToServer, cx);
+        }
+    }
 }
 
 #[cfg(test)]
