@@ -146,6 +146,15 @@ print('  throughput ratio sentinelle/suricata, 1 core: %.2fx' % (p['suricata 1-c
 if 'sentinelle 2-core' in s:
     print('  throughput ratio sentinelle/suricata, 2 cores: %.2fx; sentinelle 2 cores vs suricata 1 core: %.2fx'
           % (p['suricata 2-core'] / p['sentinelle 2-core'], p['suricata 1-core'] / p['sentinelle 2-core']))
+if not rules:
+    # Wall time includes Suricata's start-up (~0.2-0.3 s even without rules); also compare the
+    # packet-processing time each engine reports ("time elapsed" / "packets ... in Xs").
+    q = {k: max(pr[k], 1e-4) for k in s}
+    print('  processing-time ratio (start-up left out), 1 core: %.2fx; 2 cores: %.2fx'
+          % (q['suricata 1-core'] / q['sentinelle 1-core'],
+             q['suricata 2-core'] / q['sentinelle 2-core'] if 'sentinelle 2-core' in q else float('nan')))
+    print('  sentinelle scaling, 2 workers vs 1 (wall): %.2fx' % (s['sentinelle 1-core'] / s['sentinelle 2-core'])
+          if 'sentinelle 2-core' in s else '')
 print('  peak RSS ratio sentinelle/suricata, 1 core: %.2f' % (m['sentinelle 1-core'] / m['suricata 1-core']))
 PY
 done

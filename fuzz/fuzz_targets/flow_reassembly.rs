@@ -3,12 +3,13 @@
 //! empty chunk, and all buffered memory is returned when the session is dropped.
 //!
 //! Input: 1 config byte (midstream, async-oneside, small depth / out-of-order cap / memcap,
-//! immediate delivery instead of ACK-gated),
+//! immediate delivery instead of ACK-gated, two bits of urgent-data policy),
 //! 8 bytes of initial sequence numbers, then 8-byte records:
-//! [dir | flags, tcp flags, seq delta (i16 BE), ack delta (i16 BE), payload length, fill byte].
+//! [dir | tfo | split | md5 | wscale, tcp flags, seq delta (i16 BE), ack delta (i16 BE),
+//! payload length, fill byte (low 2 bits: urgent pointer)].
 #![no_main]
 use flow::tcp::stream::ReasmShared;
-use flow::{Chunk, Direction, TcpConfig, TcpSession};
+use flow::{Chunk, Direction, TcpConfig, TcpSession, UrgentPolicy};
 use libfuzzer_sys::fuzz_target;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -24,6 +25,9 @@ fuzz_target!(|data: &[u8]| {
         max_ooo_bytes: if conf & 8 != 0 { 200 } else { 1 << 16 },
         memcap: if conf & 16 != 0 { 300 } else { 1 << 20 },
         ack_gated: conf & 32 == 0,
+        urgent_policy: [UrgentPolicy::Inline, UrgentPolicy::Drop, UrgentPolicy::Oob, UrgentPolicy::Gap]
+            [usize::from(conf >> 6)],
+        urgent_oob_limit_policy: UrgentPolicy::Gap,
     };
     let mut cursor = [
         u32::from_be_bytes([isns[0], isns[1], isns[2], isns[3]]),
@@ -60,9 +64,14 @@ fuzz_target!(|data: &[u8]| {
             ack,
             flags: r[1],
             window: u16::from_be_bytes([r[0], r[7]]),
-            urgent: 0,
+            urgent: u16::from(r[7] & 3),
             header_len: 20,
-            options: TcpOptions { tfo: r[0] & 2 != 0, wscale: Some(r[0] >> 4), ..TcpOptions::default() },
+            options: TcpOptions {
+                tfo: r[0] & 2 != 0,
+                wscale: Some(r[0] >> 4),
+                md5: r[0] & 8 != 0,
+                ..TcpOptions::default()
+            },
             checksum_ok: true,
         };
         fed[i] += len as u64;

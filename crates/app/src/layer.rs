@@ -38,6 +38,11 @@ pub struct AppConfig {
     /// Compute HASSH in SSH records (Suricata turns it on when a rule uses `ssh.hassh*`, or
     /// with `app-layer.protocols.ssh.hassh: yes`).
     pub ssh_hassh: bool,
+    /// `stream.midstream`: a TCP direction whose start matches no pattern of its own is also
+    /// searched with the other direction's patterns (Suricata's `AppLayerProtoDetectPMGetProto`).
+    /// A match there on a flow picked up midstream reverses the flow (see
+    /// [`AppLayer::set_tcp_midstream`], [`AppLayer::take_reversed`]).
+    pub midstream: bool,
     /// Protocols whose detection is disabled (bit = `AppProto as u32`). Suricata's default
     /// suricata.yaml disables modbus, dnp3, enip and pgsql.
     disabled: u64,
@@ -49,6 +54,7 @@ impl Default for AppConfig {
             http: Default::default(),
             http2: Default::default(),
             ssh_hassh: false,
+            midstream: false,
             disabled: 0,
         };
         for p in [AppProto::Modbus, AppProto::Dnp3, AppProto::Enip, AppProto::Pgsql] {
@@ -207,6 +213,23 @@ struct Detect {
     sent: bool,
     /// Detecting again after a protocol change request.
     change: bool,
+    /// The last protocol found by [`AppLayer::run_engines`] matched a pattern of the other
+    /// direction (Suricata's `reverse_flow`).
+    reverse: bool,
+}
+
+impl Detect {
+    /// Trades the two directions' detection state (the flow was reversed).
+    fn swap_dirs(&mut self) {
+        self.buf.swap(0, 1);
+        self.seen.swap(0, 1);
+        self.pm_done.swap(0, 1);
+        self.pp_done.swap(0, 1);
+        self.pe_done.swap(0, 1);
+        self.pp_failed.swap(0, 1);
+        self.completed.swap(0, 1);
+        self.first_dir = self.first_dir.map(Direction::reverse);
+    }
 }
 
 /// The app-layer state of one flow.
@@ -225,6 +248,11 @@ pub struct AppLayer {
     change: Option<(AppProto, Vec<u8>)>,
     /// What the next parser takes over from the previous one (the h2c request).
     handoff: Option<crate::Handoff>,
+    /// The TCP session was picked up midstream (not at a SYN/ACK): detection may reverse it.
+    tcp_midstream: bool,
+    /// Detection reversed the flow and the caller has not swapped it yet: directions given to
+    /// [`AppLayer::on_tcp`] / [`AppLayer::on_eof`] are read the other way round until then.
+    flip: bool,
 }
 
 fn idx(d: Direction) -> usize {
@@ -259,11 +287,35 @@ impl AppLayer {
         self.parent_id
     }
 
+    /// Tells detection whether the TCP session was picked up midstream without its SYN/ACK
+    /// (Suricata's `STREAMTCP_FLAG_MIDSTREAM` without `..._SYNACK`): only then may detection
+    /// reverse the flow. The caller sets it before feeding the session's data.
+    pub fn set_tcp_midstream(&mut self, on: bool) {
+        self.tcp_midstream = on;
+    }
+
+    /// Whether detection found that the flow runs the other way (Suricata's `FlowSwap` in
+    /// `TCPProtoDetect`): the first data, taken as the client's, matched the server's patterns
+    /// of a protocol on a flow picked up midstream. The data was parsed as the server's. Returns
+    /// `true` once; the caller must then reverse the flow and its TCP session
+    /// (`flow::Flow::swap_direction`) before feeding more. Until it does, directions passed in
+    /// are read reversed, so chunks the same segment delivers afterwards are still right.
+    pub fn take_reversed(&mut self) -> bool {
+        std::mem::take(&mut self.flip)
+    }
+
     /// Feeds one in-order chunk of a TCP stream.
     pub fn on_tcp(&mut self, cfg: &AppConfig, dir: Direction, chunk: Chunk<'_>, cx: &mut Cx<'_>) {
+        let dir = if self.flip { dir.reverse() } else { dir };
+        self.tcp_chunk(cfg, dir, chunk, cx);
+    }
+
+    /// [`AppLayer::on_tcp`] with `dir` in the flow's current orientation.
+    fn tcp_chunk(&mut self, cfg: &AppConfig, dir: Direction, chunk: Chunk<'_>, cx: &mut Cx<'_>) {
         if self.disabled {
             return;
         }
+        let flip = self.flip;
         match chunk {
             Chunk::Gap(len) => self.tcp_gap(dir, len, cx),
             Chunk::Data([]) => {}
@@ -286,6 +338,9 @@ impl AppLayer {
                     det.first_dir = Some(dir);
                 }
                 self.tcp_detect(cfg, dir, cx, true);
+                // Detection may have reversed the flow: this chunk then came from the other side.
+                let dir = if self.flip != flip { dir.reverse() } else { dir };
+                let i = idx(dir);
                 if keep < data.len() {
                     // What did not fit in the buffer follows the flushed bytes, or is lost.
                     let flushed = !self.disabled
@@ -333,50 +388,20 @@ impl AppLayer {
         let oi = idx(other);
         let found = self.run_engines(cfg, IPPROTO_TCP, dir, cx);
         let Some(det) = self.det.as_mut() else { return };
+        let reverse = std::mem::take(&mut det.reverse);
         if det.buf[i].is_empty() && found.is_none() {
             return;
         }
         if let Some(p) = found {
-            self.by_dir[i] = Some(p);
-            let other_p = self.by_dir[oi];
-            let flow_p = match other_p {
-                Some(o) if o != p => {
-                    self.anomaly(dir, "APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS", cx);
-                    let det = self.det.as_ref().map(|d| d.sent).unwrap_or(false);
-                    if det || dir == Direction::ToServer {
-                        o
-                    } else {
-                        p
-                    }
-                }
-                _ => p,
-            };
-            let changed = self.proto.is_some_and(|old| old != flow_p);
-            self.set_proto(flow_p, cfg, cx);
-            if changed && self.expected.is_some_and(|e| e != flow_p) {
-                self.anomaly(dir, "APPLAYER_UNEXPECTED_PROTOCOL", cx);
+            if reverse && self.tcp_midstream && self.by_dir[oi].is_none() && self.proto.is_none() {
+                // Suricata's `FlowSwap`: the data came from the server; detection goes on as
+                // if it had been seen in the other direction.
+                det.swap_dirs();
+                self.flip = !self.flip;
+                self.tcp_midstream = false;
+                return self.tcp_detect_found(cfg, other, p, cx, may_trigger);
             }
-            let Some(det) = self.det.as_mut() else { return };
-            det.completed[i] = true;
-            // TLS wants the client to speak first.
-            let wrong_first =
-                flow_p == AppProto::Tls && !det.sent && det.first_dir == Some(Direction::ToClient);
-            let trigger =
-                may_trigger && det.first_dir == Some(other) && !det.completed[oi] && !det.buf[oi].is_empty();
-            if wrong_first {
-                self.anomaly(dir, "APPLAYER_WRONG_DIRECTION_FIRST_DATA", cx);
-                self.fail(cx);
-                return;
-            }
-            // Data seen first in the other direction goes to the parser first.
-            if trigger {
-                self.tcp_detect(cfg, other, cx, false);
-                if self.disabled {
-                    return;
-                }
-            }
-            self.flush_dir(dir, cx);
-            return;
+            return self.tcp_detect_found(cfg, dir, p, cx, may_trigger);
         }
         // Nothing found in this direction.
         let Some(det) = self.det.as_ref() else { return };
@@ -417,6 +442,60 @@ impl AppLayer {
         }
     }
 
+    /// `dir` found protocol `p` (the rest of `TCPProtoDetect`): the flow's protocol, the
+    /// direction checks, then the buffered data to the parser (the other direction's first if
+    /// it spoke first).
+    fn tcp_detect_found(
+        &mut self,
+        cfg: &AppConfig,
+        dir: Direction,
+        p: AppProto,
+        cx: &mut Cx<'_>,
+        may_trigger: bool,
+    ) {
+        let i = idx(dir);
+        let other = dir.reverse();
+        let oi = idx(other);
+        self.by_dir[i] = Some(p);
+        let other_p = self.by_dir[oi];
+        let flow_p = match other_p {
+            Some(o) if o != p => {
+                self.anomaly(dir, "APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS", cx);
+                let det = self.det.as_ref().map(|d| d.sent).unwrap_or(false);
+                if det || dir == Direction::ToServer {
+                    o
+                } else {
+                    p
+                }
+            }
+            _ => p,
+        };
+        let changed = self.proto.is_some_and(|old| old != flow_p);
+        self.set_proto(flow_p, cfg, cx);
+        if changed && self.expected.is_some_and(|e| e != flow_p) {
+            self.anomaly(dir, "APPLAYER_UNEXPECTED_PROTOCOL", cx);
+        }
+        let Some(det) = self.det.as_mut() else { return };
+        det.completed[i] = true;
+        // TLS wants the client to speak first.
+        let wrong_first = flow_p == AppProto::Tls && !det.sent && det.first_dir == Some(Direction::ToClient);
+        let trigger =
+            may_trigger && det.first_dir == Some(other) && !det.completed[oi] && !det.buf[oi].is_empty();
+        if wrong_first {
+            self.anomaly(dir, "APPLAYER_WRONG_DIRECTION_FIRST_DATA", cx);
+            self.fail(cx);
+            return;
+        }
+        // Data seen first in the other direction goes to the parser first.
+        if trigger {
+            self.tcp_detect(cfg, other, cx, false);
+            if self.disabled {
+                return;
+            }
+        }
+        self.flush_dir(dir, cx);
+    }
+
     /// Runs PM, PP and PE for `dir` over its buffer (`AppLayerProtoDetectGetProto`).
     fn run_engines(
         &mut self,
@@ -434,7 +513,20 @@ impl AppLayer {
             return None;
         }
         if !det.pm_done[i] {
-            match detect::pm(ipproto, dir, buf, &enabled) {
+            let mut found = detect::pm(ipproto, dir, buf, &enabled);
+            if let (Pm::None { done }, true) = (found, cfg.midstream && ipproto == IPPROTO_TCP) {
+                // Midstream: the other direction's patterns too; done once both are.
+                found = match detect::pm(ipproto, dir.reverse(), buf, &enabled) {
+                    Pm::Found(p) => {
+                        det.reverse = true;
+                        Pm::Found(p)
+                    }
+                    Pm::None { done: other_done } => Pm::None {
+                        done: done && other_done,
+                    },
+                };
+            }
+            match found {
                 Pm::Found(p) => {
                     det.pm_done[i] = true;
                     // Let the other direction's probers run again.
@@ -556,7 +648,7 @@ impl AppLayer {
             ..Default::default()
         }));
         if !rest.is_empty() {
-            self.on_tcp(cfg, dir, Chunk::Data(&rest), cx);
+            self.tcp_chunk(cfg, dir, Chunk::Data(&rest), cx);
         }
     }
 
@@ -673,6 +765,7 @@ impl AppLayer {
     /// The flow ends: parsers flush open transactions.
     /// End of flow: direction `dir` has delivered everything (see [`crate::Parser::on_eof`]).
     pub fn on_eof(&mut self, dir: Direction, cx: &mut Cx<'_>) {
+        let dir = if self.flip { dir.reverse() } else { dir };
         if let Some(parser) = self.parser.as_mut() {
             let before = cx.out.len();
             parser.on_eof(dir, cx);
@@ -852,6 +945,66 @@ mod tests {
         assert_eq!(app.proto(), Some(A::Http));
         b.tcp(&mut app, TC, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
         assert_eq!(app.proto_by_dir(), [Some(A::Http), Some(A::Http)]);
+    }
+
+    #[test]
+    fn midstream_response_first_reverses_the_flow() {
+        // drop-protocol-change: the first data of a midstream pickup is the server's reply.
+        let mut b = Bench::new(6, 58038);
+        b.cfg.midstream = true;
+        let mut app = AppLayer::default();
+        app.set_tcp_midstream(true);
+        b.tcp(
+            &mut app,
+            TS,
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+        );
+        assert_eq!(app.proto(), Some(A::Http));
+        assert_eq!(app.proto_by_dir(), [None, Some(A::Http)]);
+        // Until the caller swaps the flow, directions are read reversed.
+        b.tcp(&mut app, TC, b"GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_eq!(app.proto_by_dir(), [Some(A::Http), Some(A::Http)]);
+        assert!(app.take_reversed());
+        assert!(!app.take_reversed());
+        b.tcp(&mut app, TC, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        let statuses: Vec<Option<u16>> = b
+            .out
+            .iter()
+            .filter_map(|e| match &e.record {
+                Record::Http(tx) => Some(tx.status),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(statuses, vec![Some(404), Some(200)]);
+        assert_eq!(b.out.first().map(|e| e.dir), Some(TC));
+    }
+
+    #[test]
+    fn midstream_reverse_needs_the_setting_and_a_midstream_session() {
+        let reply = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+        // Without stream.midstream the to-client patterns are not tried on to-server data.
+        let mut b = Bench::new(6, 58038);
+        let mut app = AppLayer::default();
+        app.set_tcp_midstream(true);
+        b.tcp(&mut app, TS, reply);
+        assert_eq!(app.proto(), None);
+        assert!(!app.take_reversed());
+        // With it, a session picked up at the SYN/ACK (or with its handshake) is detected but
+        // not reversed.
+        let mut b = Bench::new(6, 58038);
+        b.cfg.midstream = true;
+        let mut app = AppLayer::default();
+        b.tcp(&mut app, TS, reply);
+        assert_eq!(app.proto_by_dir(), [Some(A::Http), None]);
+        assert!(!app.take_reversed());
+        // Short data: not done yet, nothing decided.
+        let mut b = Bench::new(6, 58038);
+        b.cfg.midstream = true;
+        let mut app = AppLayer::default();
+        app.set_tcp_midstream(true);
+        b.tcp(&mut app, TS, b"HT");
+        assert_eq!(app.proto(), None);
+        assert!(!app.take_reversed());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::input::PacketInfo;
 use crate::inspect::inspect;
 use crate::inspect::{inspect_explain, RawHit};
 use crate::keywords::bits::{BitNames, FlowVars};
+use crate::keywords::xbits::XbitTable;
 use crate::keywords::StepList;
 use crate::keywords::{self, header, Compiled, Cond};
 use crate::threshold::{self, Verdict};
@@ -65,6 +66,10 @@ struct CRule {
     /// flowbits `set` and IP-only keywords); checked only on packets that finished protocol
     /// detection.
     pd_only: bool,
+    /// A transaction rule with payload keywords too (`c.payload`): Suricata's stream inspect
+    /// engine (`DetectEngineInspectStream`), checked on the stream chunks of the side being
+    /// inspected (TCP), on the packet payload (UDP), or taken as matching (other protocols).
+    mixed: bool,
 }
 
 /// A prefilter: one automaton over one buffer, pattern `i` belonging to rule `rules[i]`.
@@ -85,6 +90,18 @@ struct Group {
 
 const PAYLOAD: u16 = u16::MAX;
 
+/// Which contents of a rule may give its prefilter pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FpFrom {
+    /// Payload and app-layer buffers (packet and stream groups).
+    Any,
+    /// App-layer buffers only (transaction groups: the payload part of a mixed rule is
+    /// checked apart).
+    Buffers,
+    /// The payload only (the stream-chunk pass over mixed rules).
+    Payload,
+}
+
 /// The compiled ruleset, shared read-only by all workers (thresholds aside, behind a mutex
 /// taken only when a thresholded rule matched).
 #[derive(Debug)]
@@ -93,10 +110,17 @@ pub struct Engine {
     bufs: Vec<BufferRef>,
     pkt: [Group; 4],
     stream: Group,
+    /// Mixed rules (transaction rules with payload keywords), prefiltered on their payload
+    /// part: run on every stream chunk to record which payload parts matched.
+    mixed: Group,
+    /// Protocols of the mixed rules (stream data of other flows is not gathered for them).
+    mixed_apps: Vec<app::AppProto>,
     tx: Vec<(app::AppProto, Group)>,
     /// Evaluation order key per rule (flowbit setters first).
     order: Vec<u32>,
     thresholds: Mutex<threshold::Table>,
+    /// `xbits` of every host and IP pair (locked only by rules using xbits).
+    xbits: Mutex<XbitTable>,
     ruleset_id: String,
     pub bit_names: usize,
     explain: bool,
@@ -236,9 +260,10 @@ impl Engine {
         let order = crules
             .iter()
             .map(|r| {
-                let sets = !r.c.post.is_empty();
-                let checks =
-                    r.c.conds
+                let sets = !r.c.post.is_empty() || !r.c.xbit_posts.is_empty();
+                let checks = !r.c.xbit_conds.is_empty()
+                    || r.c
+                        .conds
                         .iter()
                         .any(|c| matches!(c, Cond::Flowbits { .. } | Cond::Flowint { .. }));
                 match (sets, checks) {
@@ -249,14 +274,39 @@ impl Engine {
                 }
             })
             .collect();
+        // `de_ctx->base64_decode_max_len`: the decode buffer is as large as the largest
+        // `base64_decode` input of the ruleset.
+        let b64_max = crules
+            .iter()
+            .flat_map(|r| r.c.payload.iter().chain(r.c.bufs.iter().map(|(_, l)| l)))
+            .flat_map(|l| l.steps.iter())
+            .filter_map(|s| match s {
+                keywords::Step::Base64Decode(b) => Some(b.bytes),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        for r in crules.iter_mut() {
+            let lists = r.c.payload.iter_mut().chain(r.c.bufs.iter_mut().map(|(_, l)| l));
+            for l in lists {
+                for s in l.steps.iter_mut() {
+                    if let keywords::Step::Base64Decode(b) = s {
+                        b.dest_size = b64_max;
+                    }
+                }
+            }
+        }
         let mut e = Engine {
             rules: crules,
             bufs,
             pkt: Default::default(),
             stream: Group::default(),
+            mixed: Group::default(),
+            mixed_apps: Vec::new(),
             tx: Vec::new(),
             order,
             thresholds: Mutex::new(threshold::Table::default()),
+            xbits: Mutex::new(XbitTable::default()),
             ruleset_id: format!("{h:016x}"),
             bit_names: names.len(),
             explain: opts.explain,
@@ -299,7 +349,9 @@ impl Engine {
     fn build_groups(&mut self) {
         let mut pkt: [Vec<u32>; 4] = Default::default();
         let mut stream = Vec::new();
+        let mut mixed = Vec::new();
         let mut tx: Vec<(app::AppProto, Vec<u32>)> = Vec::new();
+        let mut mixed_apps = Vec::new();
         for (i, r) in self.rules.iter().enumerate() {
             let i = i as u32;
             match r.kind {
@@ -321,6 +373,12 @@ impl Engine {
                 Kind::Payload { .. } => {}
                 Kind::Tx => {
                     let Some(p) = r.app else { continue };
+                    if r.mixed {
+                        mixed.push(i);
+                        if !mixed_apps.contains(&p) {
+                            mixed_apps.push(p);
+                        }
+                    }
                     match tx.iter_mut().find(|(q, _)| *q == p) {
                         Some((_, l)) => l.push(i),
                         None => tx.push((p, vec![i])),
@@ -328,17 +386,22 @@ impl Engine {
                 }
             }
         }
-        let groups: Vec<Group> = pkt.iter().map(|l| self.group(l)).collect();
+        let groups: Vec<Group> = pkt.iter().map(|l| self.group(l, FpFrom::Any)).collect();
         for (slot, g) in self.pkt.iter_mut().zip(groups) {
             *slot = g;
         }
-        self.stream = self.group(&stream);
-        self.tx = tx.iter().map(|(p, l)| (*p, self.group(l))).collect();
+        self.stream = self.group(&stream, FpFrom::Any);
+        self.mixed = self.group(&mixed, FpFrom::Payload);
+        self.mixed_apps = mixed_apps;
+        self.tx = tx
+            .iter()
+            .map(|(p, l)| (*p, self.group(l, FpFrom::Buffers)))
+            .collect();
     }
 
     /// The prefilter pattern of a rule: the explicit fast_pattern, else the longest positive
     /// content (any positive content must match, so any is a sound prefilter).
-    fn fast_pattern(&self, r: &CRule) -> Option<(u16, Vec<u8>)> {
+    fn fast_pattern(&self, r: &CRule, from: FpFrom) -> Option<(u16, Vec<u8>)> {
         let mut best: Option<(u16, Vec<u8>, bool)> = None;
         let mut consider = |buf: u16, c: &keywords::content::ContentM, explicit: bool| {
             if c.negated {
@@ -352,14 +415,19 @@ impl Engine {
                 best = Some((buf, c.pat.to_ascii_lowercase(), explicit));
             }
         };
-        if let Some(p) = &r.c.payload {
+        if let Some(p) = r.c.payload.as_ref().filter(|_| from != FpFrom::Buffers) {
             for s in &p.steps {
                 if let keywords::Step::Content(c) = s {
                     consider(PAYLOAD, c, false);
                 }
             }
         }
-        for ((_, l), id) in r.c.bufs.iter().zip(&r.buf_ids) {
+        let bufs = if from == FpFrom::Payload {
+            &[][..]
+        } else {
+            &r.c.bufs[..]
+        };
+        for ((_, l), id) in bufs.iter().zip(&r.buf_ids) {
             for s in &l.steps {
                 if let keywords::Step::Content(c) = s {
                     consider(*id, c, false);
@@ -369,14 +437,14 @@ impl Engine {
         best.map(|(b, p, _)| (b, p))
     }
 
-    fn group(&self, list: &[u32]) -> Group {
+    fn group(&self, list: &[u32], from: FpFrom) -> Group {
         let mut g = Group::default();
         let mut per_buf: Vec<(u16, Vec<Vec<u8>>, Vec<u32>)> = Vec::new();
         for &i in list {
             let Some(r) = self.rules.get(i as usize) else {
                 continue;
             };
-            match self.fast_pattern(r) {
+            match self.fast_pattern(r, from) {
                 Some((b, pat)) => match per_buf.iter_mut().find(|(x, _, _)| *x == b) {
                     Some((_, pats, ids)) => {
                         pats.push(pat);
@@ -480,6 +548,107 @@ impl Engine {
             self.try_rule(i, r, tcx, fd, pkt, None);
         }
         tcx.cand = cand;
+        self.mixed_stream(tcx, fd, pkt);
+    }
+
+    /// Gathers a stream chunk for the payload part of the mixed rules, and inspects the
+    /// gathered data once it reaches Suricata's raw chunk size.
+    fn mixed_stream(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
+        if pkt.payload.is_empty() || !pkt.app_proto.is_some_and(|p| self.mixed_apps.contains(&p)) {
+            return;
+        }
+        let dir = usize::from(!pkt.to_server);
+        let full = fd
+            .mixed_buf
+            .get(dir)
+            .is_some_and(|b| b.len().saturating_add(pkt.payload.len()) > crate::MAX_MIXED_BUF);
+        if full {
+            self.mixed_flush(tcx, fd, dir);
+        }
+        let Some(buf) = fd.mixed_buf.get_mut(dir) else {
+            return;
+        };
+        let take = pkt.payload.len().min(crate::MAX_MIXED_BUF);
+        buf.extend_from_slice(pkt.payload.get(..take).unwrap_or(&[]));
+        if buf.len() >= crate::RAW_CHUNK_SIZE {
+            self.mixed_flush(tcx, fd, dir);
+        }
+    }
+
+    /// Inspects the gathered stream data of `dir` (one raw chunk) with the payload part of the
+    /// mixed rules and records which matched (claimed by the next transaction inspected on that
+    /// side).
+    fn mixed_flush(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, dir: usize) {
+        let Some(buf) = fd.mixed_buf.get_mut(dir) else {
+            return;
+        };
+        if buf.is_empty() {
+            return;
+        }
+        let data = std::mem::take(buf);
+        self.candidates(&self.mixed, tcx, |b, f| {
+            if b == PAYLOAD {
+                f(&data);
+            }
+        });
+        let cand = std::mem::take(&mut tcx.cand);
+        for &i in &cand {
+            let Some(r) = self.rules.get(i as usize) else {
+                continue;
+            };
+            let Some(list) = &r.c.payload else {
+                continue;
+            };
+            if fd.mixed.get(dir).is_some_and(|v| v.binary_search(&i).is_ok()) {
+                continue;
+            }
+            tcx.vars.clear();
+            tcx.vars.resize(r.c.nvars, 0);
+            if inspect(list, &data, &mut tcx.vars) {
+                fd.mixed_hit(dir, i);
+            }
+        }
+        tcx.cand = cand;
+        let mut data = data;
+        data.clear();
+        if let Some(buf) = fd.mixed_buf.get_mut(dir) {
+            if buf.is_empty() {
+                *buf = data;
+            }
+        }
+    }
+
+    /// Whether the payload part of mixed rule `i` matches for the transaction side `to_server`
+    /// (`DetectEngineInspectStream`): on TCP, a stream chunk of that side inspected since the
+    /// previous transaction; on UDP, the payload of the packet being handled when it travels
+    /// that way; on other protocols it is taken as matching, as in Suricata.
+    fn mixed_ok(
+        &self,
+        i: u32,
+        r: &CRule,
+        tcx: &mut ThreadCtx,
+        fd: &FlowDetect,
+        pkt: &PacketInfo<'_>,
+        to_server: bool,
+    ) -> bool {
+        let Some(list) = &r.c.payload else {
+            return true;
+        };
+        match pkt.proto {
+            6 => fd
+                .mixed
+                .get(usize::from(!to_server))
+                .is_some_and(|v| v.binary_search(&i).is_ok()),
+            17 => {
+                if pkt.tx_payload.is_empty() || pkt.tx_payload_to_server != to_server {
+                    return false;
+                }
+                tcx.vars.clear();
+                tcx.vars.resize(r.c.nvars, 0);
+                inspect(list, pkt.tx_payload, &mut tcx.vars)
+            }
+            _ => true,
+        }
     }
 
     /// Inspects an app-layer record (a transaction) seen from direction `pkt.to_server`. Each
@@ -538,6 +707,13 @@ impl Engine {
             cache.len() - 1
         };
         tcx.alerted.clear();
+        if pkt.proto == 6 && self.mixed_apps.contains(&proto) {
+            // The transaction's completion triggers raw inspection of what is left
+            // (`AppLayerParserTriggerRawStreamReassembly`).
+            for &to_server in sides {
+                self.mixed_flush(tcx, fd, usize::from(!to_server));
+            }
+        }
         for &to_server in sides {
             // Candidates: prefilter over every buffer of both sides' natural directions.
             {
@@ -575,6 +751,12 @@ impl Engine {
                     continue;
                 }
                 if !self.header_ok(r, &side_pkt) || !conds_ok(r, &side_pkt, &fd.vars) {
+                    continue;
+                }
+                if !r.c.tx_conds.iter().all(|t| t.matches(rec, to_server)) || !self.xbits_ok(r, &side_pkt) {
+                    continue;
+                }
+                if r.mixed && !self.mixed_ok(i, r, tcx, fd, pkt, to_server) {
                     continue;
                 }
                 // Every buffer list must match one of its instances.
@@ -625,6 +807,23 @@ impl Engine {
             }
             tcx.cand = cand;
         }
+        // The stream chunks seen so far belonged to this transaction (or earlier ones).
+        for &to_server in sides {
+            if let Some(v) = fd.mixed.get_mut(usize::from(!to_server)) {
+                v.clear();
+            }
+        }
+    }
+
+    /// The rule's `xbits` checks, on the packet's addresses and second.
+    fn xbits_ok(&self, r: &CRule, p: &PacketInfo<'_>) -> bool {
+        if r.c.xbit_conds.is_empty() {
+            return true;
+        }
+        let Ok(mut t) = self.xbits.lock() else {
+            return false;
+        };
+        r.c.xbit_conds.iter().all(|c| t.check(c, p.src, p.dst, p.ts))
     }
 
     fn header_ok(&self, r: &CRule, p: &PacketInfo<'_>) -> bool {
@@ -665,7 +864,7 @@ impl Engine {
         p: &PacketInfo<'_>,
         tx_id: Option<u64>,
     ) {
-        if !self.header_ok(r, p) || !conds_ok(r, p, &fd.vars) {
+        if !self.header_ok(r, p) || !conds_ok(r, p, &fd.vars) || !self.xbits_ok(r, p) {
             return;
         }
         tcx.vars.clear();
@@ -724,6 +923,13 @@ impl Engine {
     ) {
         for &post in &r.c.post {
             fd.vars.apply(post);
+        }
+        if !r.c.xbit_posts.is_empty() {
+            if let Ok(mut t) = self.xbits.lock() {
+                for post in &r.c.xbit_posts {
+                    t.apply(post, p.src, p.dst, p.ts);
+                }
+            }
         }
         if r.noalert {
             return;
@@ -909,7 +1115,7 @@ fn compile_rule(
         }
     }
     let kind = if !c.hdr_bufs.is_empty() {
-        if !c.bufs.is_empty() {
+        if !c.bufs.is_empty() || !c.tx_conds.is_empty() {
             return Err(skip(
                 file,
                 r,
@@ -928,26 +1134,28 @@ fn compile_rule(
         } else {
             Kind::Header { ip_only: false }
         }
-    } else if !c.bufs.is_empty() {
-        if c.payload.is_some() {
+    } else if !c.bufs.is_empty() || !c.tx_conds.is_empty() {
+        // Payload keywords with app-layer buffers: Suricata's stream inspect engine, checked
+        // with the transaction (see `CRule::mixed`). Byte variables do not cross from one to
+        // the other here.
+        if c.payload.is_some() && c.nvars > 0 {
             return Err(skip(
                 file,
                 r,
                 "pkt_data",
-                "payload keywords mixed with app-layer buffers",
+                "byte variables in a rule mixing payload and app-layer buffers",
             ));
         }
-        for (b, _) in &c.bufs {
-            let p = buffers::proto_of(b.buffer);
+        let wants = c
+            .bufs
+            .iter()
+            .map(|(b, _)| (b.buffer.name(), buffers::proto_of(b.buffer)))
+            .chain(c.tx_conds.iter().map(|t| ("tls.version", Some(t.proto()))));
+        for (name, p) in wants {
             match (app, p) {
                 (None, Some(p)) => app = Some(p),
                 (Some(a), Some(p)) if a != p => {
-                    return Err(skip(
-                        file,
-                        r,
-                        b.buffer.name(),
-                        "buffer of another protocol than the rule's",
-                    ));
+                    return Err(skip(file, r, name, "buffer of another protocol than the rule's"));
                 }
                 _ => {}
             }
@@ -996,7 +1204,9 @@ fn compile_rule(
             && r.dst_ports.is_any()
             && c.conds.is_empty()
             && matches!(r.protocol, Protocol::Ip | Protocol::Ipv4 | Protocol::Ipv6)
-            && c.threshold.is_none();
+            && c.threshold.is_none()
+            && c.xbit_conds.is_empty()
+            && c.xbit_posts.is_empty();
         Kind::Header { ip_only }
     };
     let mut tx_dirs = (true, true);
@@ -1059,6 +1269,8 @@ fn compile_rule(
         && c.hdr_bufs.is_empty()
         && c.threshold.is_none()
         && c.detection_filter.is_none()
+        && c.xbit_conds.is_empty()
+        && c.xbit_posts.is_empty()
         && c.conds.iter().any(|x| matches!(x, Cond::AppProto(_)))
         && c.conds.iter().all(|x| match x {
             Cond::AppProto(_) => true,
@@ -1067,7 +1279,9 @@ fn compile_rule(
             Cond::Ttl(_) | Cond::IpId(_) | Cond::IpProto(_) | Cond::Sameip => true,
             _ => false,
         });
+    let mixed = kind == Kind::Tx && c.payload.is_some();
     Ok(CRule {
+        mixed,
         pd_only,
         meta: meta_of(r, classes, file),
         kind,
@@ -1218,5 +1432,164 @@ alert tcp any any -> any 80 (flow:established,to_server; app-layer-protocol:!htt
         p.l3 = l3.get(..30).unwrap_or(&[]);
         e.inspect_packet(&mut tcx, &mut fd, &p, true);
         assert!(tcx.alerts.is_empty());
+    }
+
+    fn sids(e: &Engine, tcx: &mut ThreadCtx) -> Vec<u32> {
+        let mut v: Vec<u32> = tcx
+            .alerts
+            .drain(..)
+            .filter_map(|a| e.meta(a.rule))
+            .map(|m| m.sid)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn tls(sni: &str, version: u16, client_version: u16) -> Record {
+        Record::Tls(Box::new(app::tls::TlsRecord {
+            sni: Some(sni.as_bytes().to_vec()),
+            version,
+            client_version,
+            ..Default::default()
+        }))
+    }
+
+    fn chunk(e: &Engine, tcx: &mut ThreadCtx, fd: &mut FlowDetect, data: &[u8], to_server: bool) {
+        let mut p = PacketInfo::test(data);
+        p.stream = true;
+        p.to_server = to_server;
+        p.app_proto = Some(app::AppProto::Tls);
+        e.inspect_stream(tcx, fd, &p);
+    }
+
+    #[test]
+    fn mixed_rules_check_the_payload_on_the_transactions_stream_chunks() {
+        let (e, r) = build(
+            r#"alert tls any any -> any any (flow:to_server; content:"abc"; tls.sni; content:"example"; sid:1;)
+alert tls any any -> any any (content:"HELLO"; depth:5; tls.sni; content:"example"; sid:2;)"#,
+            BuildOptions::default(),
+        );
+        assert_eq!((r.loaded, r.skipped.len()), (2, 0), "{:?}", r.skipped);
+        let mut tcx = ThreadCtx::default();
+        let mut fd = FlowDetect::default();
+        let mut p = PacketInfo::test(b"");
+        p.app_proto = Some(app::AppProto::Tls);
+        let rec = tls("www.example.com", 0x0303, 0x0303);
+        // No stream data yet: the payload part cannot match.
+        e.inspect_tx(&mut tcx, &mut fd, &p, &rec, Some(0));
+        assert_eq!(sids(&e, &mut tcx), Vec::<u32>::new());
+        chunk(&e, &mut tcx, &mut fd, b"xxabcxx", true);
+        chunk(&e, &mut tcx, &mut fd, b"HELLO there", true);
+        e.inspect_tx(&mut tcx, &mut fd, &p, &rec, Some(0));
+        assert_eq!(sids(&e, &mut tcx), vec![1]);
+        // The chunks were claimed by that transaction; to-client data serves neither rule
+        // (`tls.sni` is a to-server buffer, so both inspect the to-server side).
+        chunk(&e, &mut tcx, &mut fd, b"HELLO abc", false);
+        e.inspect_tx(&mut tcx, &mut fd, &p, &rec, Some(1));
+        assert_eq!(sids(&e, &mut tcx), Vec::<u32>::new());
+        // Data gathers into raw chunks of 2560 bytes: a match across the cut is not seen,
+        // as in Suricata's raw stream inspection.
+        let mut big = vec![b'.'; 2558];
+        big.extend_from_slice(b"ab");
+        chunk(&e, &mut tcx, &mut fd, &big, true);
+        chunk(&e, &mut tcx, &mut fd, b"c", true);
+        e.inspect_tx(&mut tcx, &mut fd, &p, &rec, Some(2));
+        assert_eq!(sids(&e, &mut tcx), Vec::<u32>::new());
+        // Below the chunk size, the pieces are inspected together when the transaction is.
+        chunk(&e, &mut tcx, &mut fd, b"xab", true);
+        chunk(&e, &mut tcx, &mut fd, b"cx", true);
+        e.inspect_tx(&mut tcx, &mut fd, &p, &rec, Some(3));
+        assert_eq!(sids(&e, &mut tcx), vec![1]);
+        // A mismatching app-layer part still fails.
+        chunk(&e, &mut tcx, &mut fd, b"abc", true);
+        e.inspect_tx(&mut tcx, &mut fd, &p, &tls("other.org", 0x0303, 0x0303), Some(4));
+        assert_eq!(sids(&e, &mut tcx), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn mixed_rules_on_udp_use_the_packet_payload() {
+        let (e, r) = build(
+            r#"alert ip any any -> any any (flow:to_server; content:"abc"; tls.sni; content:"example"; sid:1;)"#,
+            BuildOptions::default(),
+        );
+        assert_eq!(r.loaded, 1);
+        let mut tcx = ThreadCtx::default();
+        let mut fd = FlowDetect::default();
+        let mut p = PacketInfo::test(b"");
+        p.proto = 17;
+        p.app_proto = Some(app::AppProto::Tls);
+        p.tx_payload = b"zzabczz";
+        let rec = tls("example.com", 0x0303, 0x0303);
+        e.inspect_tx(&mut tcx, &mut fd, &p, &rec, Some(0));
+        assert_eq!(sids(&e, &mut tcx), vec![1]);
+        // The payload travelled to the client: not the rule's side.
+        p.tx_payload_to_server = false;
+        e.inspect_tx(&mut tcx, &mut fd, &p, &rec, Some(0));
+        assert_eq!(sids(&e, &mut tcx), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn tls_version_reads_the_inspected_side() {
+        let (e, r) = build(
+            r#"alert tls any any -> any any (flow:to_client; tls.version:1.3; sid:1;)
+alert tls any any -> any any (flow:to_server; tls.version:1.2; sid:2;)
+alert tls any any -> any any (tls.version:1.0; sid:3;)"#,
+            BuildOptions::default(),
+        );
+        assert_eq!(r.loaded, 3, "{:?}", r.skipped);
+        let mut tcx = ThreadCtx::default();
+        let mut fd = FlowDetect::default();
+        let mut p = PacketInfo::test(b"");
+        p.app_proto = Some(app::AppProto::Tls);
+        // A TLS 1.3 draft version counts as 1.3.
+        e.inspect_tx(&mut tcx, &mut fd, &p, &tls("a", 0x7f1c, 0x0303), Some(0));
+        assert_eq!(sids(&e, &mut tcx), vec![1, 2]);
+        e.inspect_tx(&mut tcx, &mut fd, &p, &tls("a", 0x0303, 0x0301), Some(0));
+        assert_eq!(sids(&e, &mut tcx), vec![3]);
+    }
+
+    #[test]
+    fn xbits_are_shared_across_flows_and_expire() {
+        let (e, r) = build(
+            r#"alert tcp any any -> any any (flags:S; xbits:set,scan,track ip_pair,expire 5; noalert; sid:1;)
+alert tcp any any -> any any (flags:SA; xbits:isset,scan,track ip_pair; sid:2;)"#,
+            BuildOptions::default(),
+        );
+        assert_eq!(r.loaded, 2, "{:?}", r.skipped);
+        let mut tcx = ThreadCtx::default();
+        let mut syn = PacketInfo::test(b"");
+        syn.tcp_flags = Some(0x02);
+        // Set from one flow, checked on another (reversed addresses).
+        e.inspect_packet(&mut tcx, &mut FlowDetect::default(), &syn, true);
+        let mut sa = PacketInfo::test(b"");
+        sa.tcp_flags = Some(0x12);
+        std::mem::swap(&mut sa.src, &mut sa.dst);
+        sa.ts = syn.ts + 4_000_000;
+        e.inspect_packet(&mut tcx, &mut FlowDetect::default(), &sa, true);
+        assert_eq!(sids(&e, &mut tcx), vec![2]);
+        sa.ts = syn.ts + 7_000_000;
+        e.inspect_packet(&mut tcx, &mut FlowDetect::default(), &sa, true);
+        assert_eq!(sids(&e, &mut tcx), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn base64_data_is_a_terminal_list() {
+        let (e, r) = build(
+            r#"alert tcp any any -> any any (content:"k="; base64_decode:relative; base64_data; content:"hello"; startswith; sid:1;)
+alert tcp any any -> any any (content:"k="; base64_decode:bytes 4,relative; base64_data; content:"hel"; bsize:3; sid:2;)
+alert tcp any any -> any any (base64_decode:offset 2; base64_data; content:"world"; sid:3;)"#,
+            BuildOptions::default(),
+        );
+        assert_eq!(r.loaded, 3, "{:?}", r.skipped);
+        let mut tcx = ThreadCtx::default();
+        let mut p = PacketInfo::test(b"k=aGVsbG8gd29ybGQ=");
+        p.stream = true;
+        e.inspect_stream(&mut tcx, &mut FlowDetect::default(), &p);
+        assert_eq!(sids(&e, &mut tcx), vec![1, 2, 3]);
+        // Not base64 after the marker: nothing decoded, no match.
+        let mut p = PacketInfo::test(b"k=;;;;");
+        p.stream = true;
+        e.inspect_stream(&mut tcx, &mut FlowDetect::default(), &p);
+        assert_eq!(sids(&e, &mut tcx), Vec::<u32>::new());
     }
 }

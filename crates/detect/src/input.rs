@@ -59,6 +59,12 @@ pub struct PacketInfo<'a> {
     /// Protocol detection finished (in either direction) while handling this packet
     /// (Suricata's `PKT_PROTO_DETECT_TS_DONE | PKT_PROTO_DETECT_TC_DONE`).
     pub proto_detect_done: bool,
+    /// The payload of the UDP packet whose handling produced the transaction being inspected
+    /// (empty otherwise): the payload part of a rule mixing payload and app-layer keywords is
+    /// checked on it, as Suricata's `DetectEngineInspectStreamUDPPayload` does.
+    pub tx_payload: &'a [u8],
+    /// Direction of the packet `tx_payload` came from.
+    pub tx_payload_to_server: bool,
 }
 
 impl PacketInfo<'_> {
@@ -97,6 +103,8 @@ impl PacketInfo<'_> {
             bad_csum: 0,
             stream_size: None,
             proto_detect_done: false,
+            tx_payload: &[],
+            tx_payload_to_server: true,
         }
     }
 }

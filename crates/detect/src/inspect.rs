@@ -142,6 +142,12 @@ fn run(
             has != *negated && run(list, i + 1, buf, prev, vars, budget, rec)
         }
         Step::Bsize(m) => m.matches(buf.len() as u64) && run(list, i + 1, buf, prev, vars, budget, rec),
+        // `DetectBase64DecodeDoMatch` then `DetectBase64DataDoMatch`: a terminal list.
+        Step::Base64Decode(b) => {
+            let Some(data) = &b.data else { return false };
+            let mut decoded = Vec::new();
+            b.decode(buf, prev, &mut decoded) && run(data, 0, &decoded, 0, vars, budget, &mut None)
+        }
     }
 }
 

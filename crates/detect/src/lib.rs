@@ -44,6 +44,15 @@ use std::net::IpAddr;
 pub const MAX_ALERTS_PENDING: usize = 65_536;
 /// Most stream bytes kept per direction awaiting inspection.
 pub const MAX_STREAM_PENDING: usize = 65_536;
+/// Most rules per direction whose payload part matched stream data not yet claimed by a
+/// transaction (see [`FlowDetect::mixed`]).
+pub const MAX_MIXED_PENDING: usize = 4096;
+/// Suricata's `stream.reassembly.toserver-chunk-size` / `toclient-chunk-size` default: raw
+/// stream data is inspected once this much is acknowledged and not yet inspected, or when the
+/// app layer completes a transaction.
+pub const RAW_CHUNK_SIZE: usize = 2560;
+/// Most stream bytes kept per direction for the payload part of mixed rules.
+pub const MAX_MIXED_BUF: usize = 65_536;
 
 /// One rules file: its name (for reports) and text.
 #[derive(Debug, Clone)]
@@ -169,6 +178,18 @@ pub struct FlowDetect {
     pub pending: [Vec<u8>; 2],
     /// Stream bytes dropped because the pending buffer was full.
     pub pending_dropped: u64,
+    /// Per direction (to server, to client), sorted: the rules mixing payload and app-layer
+    /// keywords whose payload part matched a stream chunk of that direction inspected since the
+    /// last transaction of the flow was inspected in it. Suricata checks that part on the raw
+    /// stream chunk of the packet on which the transaction is inspected; a transaction's chunks
+    /// are the ones inspected since the previous transaction's.
+    pub mixed: [Vec<u32>; 2],
+    /// Matches not recorded because [`MAX_MIXED_PENDING`] was reached.
+    pub mixed_dropped: u64,
+    /// Per direction: acknowledged stream data not yet inspected by the mixed rules, gathered
+    /// into chunks as Suricata's raw reassembly does ([`RAW_CHUNK_SIZE`], or the data left when
+    /// a transaction is inspected).
+    pub mixed_buf: [Vec<u8>; 2],
 }
 
 impl FlowDetect {
@@ -181,6 +202,20 @@ impl FlowDetect {
         let take = room.min(data.len());
         p.extend_from_slice(data.get(..take).unwrap_or(&[]));
         self.pending_dropped += (data.len() - take) as u64;
+    }
+
+    /// Records that the payload part of mixed rule `rule` matched stream data of `dir`.
+    pub(crate) fn mixed_hit(&mut self, dir: usize, rule: u32) {
+        let Some(v) = self.mixed.get_mut(dir) else {
+            return;
+        };
+        if let Err(pos) = v.binary_search(&rule) {
+            if v.len() >= MAX_MIXED_PENDING {
+                self.mixed_dropped += 1;
+                return;
+            }
+            v.insert(pos, rule);
+        }
     }
 }
 

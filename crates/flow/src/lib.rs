@@ -102,6 +102,40 @@ pub struct TcpConfig {
     /// segments it came in; see [`tcp::stream`] and [`TcpSession::flush_dir`]. `false`:
     /// in-order data is delivered as soon as it arrives (no copy).
     pub ack_gated: bool,
+    /// What to do with urgent (URG) data (`stream.reassembly.urgent.policy`).
+    pub urgent_policy: UrgentPolicy,
+    /// With [`UrgentPolicy::Oob`], what to do once 65535 bytes of one direction were taken out
+    /// of band (`stream.reassembly.urgent.oob-limit-policy`: inline, drop or gap).
+    pub urgent_oob_limit_policy: UrgentPolicy,
+}
+
+/// Suricata's handling of TCP urgent data (`enum TcpStreamUrgentHandling`). Only the last
+/// byte of a segment whose urgent pointer falls inside its payload is urgent (RFC 6093, 3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrgentPolicy {
+    /// Urgent data is ordinary stream data (the default).
+    #[default]
+    Inline,
+    /// Inline (IPS) mode: a segment with the URG flag is dropped, the stream never sees it.
+    /// In IDS mode this is the same as `Inline`.
+    Drop,
+    /// The urgent byte is taken out of the stream; the following data closes up behind it.
+    Oob,
+    /// The urgent byte is left out, leaving a one-byte gap in the stream.
+    Gap,
+}
+
+impl UrgentPolicy {
+    /// Parses the setting value (`inline`, `drop`, `oob`, `gap`).
+    pub fn from_name(s: &str) -> Option<UrgentPolicy> {
+        match s {
+            "inline" => Some(UrgentPolicy::Inline),
+            "drop" => Some(UrgentPolicy::Drop),
+            "oob" => Some(UrgentPolicy::Oob),
+            "gap" => Some(UrgentPolicy::Gap),
+            _ => None,
+        }
+    }
 }
 
 impl Default for TcpConfig {
@@ -113,6 +147,8 @@ impl Default for TcpConfig {
             memcap: 256 << 20,
             async_oneside: false,
             ack_gated: true,
+            urgent_policy: UrgentPolicy::Inline,
+            urgent_oob_limit_policy: UrgentPolicy::Inline,
         }
     }
 }

@@ -68,6 +68,7 @@ impl Plan {
         let tcp = &mut engine.flow.tcp;
         if let Some(v) = s.bool("stream.midstream")? {
             tcp.midstream = v;
+            engine.app.midstream = v;
         }
         if let Some(v) = s.bool("stream.inline")? {
             // Inline (IPS) streams are inspected as segments arrive; IDS waits for the ACK.
@@ -81,6 +82,20 @@ impl Plan {
         }
         if let Some(v) = s.size("stream.reassembly.memcap")? {
             tcp.memcap = usize::try_from(v).unwrap_or(usize::MAX);
+        }
+        if let Some(v) = s.get("stream.reassembly.urgent.policy") {
+            let Some(p) = flow::UrgentPolicy::from_name(v) else {
+                bail!("stream.reassembly.urgent.policy: invalid value '{v}' (inline, drop, oob or gap)");
+            };
+            tcp.urgent_policy = p;
+        }
+        if let Some(v) = s.get("stream.reassembly.urgent.oob-limit-policy") {
+            tcp.urgent_oob_limit_policy = match flow::UrgentPolicy::from_name(v) {
+                Some(p) if p != flow::UrgentPolicy::Oob => p,
+                _ => bail!(
+                    "stream.reassembly.urgent.oob-limit-policy: invalid value '{v}' (inline, drop or gap)"
+                ),
+            };
         }
         if let Some(v) = s.bool("vlan.use-for-tracking")? {
             engine.flow.use_vlan = v;
@@ -154,6 +169,8 @@ const KNOWN: &[&str] = &[
     "stream.inline",
     "stream.reassembly.depth",
     "stream.reassembly.memcap",
+    "stream.reassembly.urgent.policy",
+    "stream.reassembly.urgent.oob-limit-policy",
     "vlan.use-for-tracking",
     "flow.max-flows",
     "defrag.memcap",
@@ -594,4 +611,41 @@ fn now_us() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_micros() as i64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn plan(sets: &[&str]) -> Result<Plan> {
+        let cli = Cli::parse_from(["sentinelle", "-r", "in.pcap"]);
+        let mut s = Settings::default();
+        for kv in sets {
+            s.set(kv)?;
+        }
+        Plan::from_cli(&cli, &s)
+    }
+
+    #[test]
+    fn urgent_policy_settings() {
+        let p = plan(&[]).unwrap();
+        assert_eq!(p.engine.flow.tcp.urgent_policy, flow::UrgentPolicy::Inline);
+        assert!(!p.engine.app.midstream);
+        let p = plan(&[
+            "stream.reassembly.urgent.policy=oob",
+            "stream.reassembly.urgent.oob-limit-policy=gap",
+            "stream.midstream=true",
+        ])
+        .unwrap();
+        let tcp = &p.engine.flow.tcp;
+        assert_eq!(
+            (tcp.urgent_policy, tcp.urgent_oob_limit_policy),
+            (flow::UrgentPolicy::Oob, flow::UrgentPolicy::Gap)
+        );
+        assert!(tcp.midstream && p.engine.app.midstream);
+        let e = plan(&["stream.reassembly.urgent.policy=later"]).err().unwrap();
+        assert!(e.to_string().contains("stream.reassembly.urgent.policy"), "{e}");
+        assert!(plan(&["stream.reassembly.urgent.oob-limit-policy=oob"]).is_err());
+    }
 }

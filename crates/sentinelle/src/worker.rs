@@ -179,7 +179,7 @@ impl Worker {
                 self.stats.alerts += self.sensors.write(&mut self.out);
                 return;
             };
-            let info = flow_info(flow);
+            let mut info = flow_info(flow);
             let new_flow = flow.pkts[0] + flow.pkts[1] == 1;
             self.sensors.packet(ts, pkt, new_flow);
             let mut facts = crate::detection::FlowFacts {
@@ -211,6 +211,7 @@ impl Worker {
                 L4::Tcp(t) if tcp_ok => {
                     if let Some(sess) = &mut flow.tcp {
                         let app_cfg = &self.cfg.app;
+                        app.set_tcp_midstream(sess.midstream && !sess.midstream_synack);
                         sess.on_segment(dir, t, pkt.payload, &self.cfg.flow.tcp, &mut |d, chunk| {
                             if let (true, flow::Chunk::Data(b)) = (det_on, chunk) {
                                 fd.push_stream(d.index(), b);
@@ -226,6 +227,13 @@ impl Worker {
                 L4::Udp(_) => app.on_udp(&self.cfg.app, dir, pkt.payload, &mut cx),
                 _ => {}
             }
+            if app.take_reversed() {
+                // The app layer found the first data was the server's (Suricata's FlowSwap).
+                flow.swap_direction();
+                info = flow_info(flow);
+                facts.dir = dir.reverse();
+            }
+            let PerFlow { app, detect: fd, .. } = &mut flow.app;
             if det_on {
                 facts.stream_size = flow.tcp.as_ref().map(|t| {
                     let (c, s) = (t.stream(Direction::ToServer), t.stream(Direction::ToClient));
@@ -326,6 +334,13 @@ impl Worker {
             }
             app.on_close(&mut cx);
         }
+        // Detection on the flushed data may find the flow runs the other way.
+        let info = if f.app.app.take_reversed() {
+            f.swap_direction();
+            flow_info(&f)
+        } else {
+            info
+        };
         if self.det.enabled() {
             let established = f.tcp.as_ref().map_or(f.pkts[0] > 0 && f.pkts[1] > 0, |t| {
                 t.state >= flow::TcpState::Established

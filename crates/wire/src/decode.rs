@@ -164,6 +164,11 @@ pub struct TcpOptions {
     /// (TSval, TSecr)
     pub timestamp: Option<(u32, u32)>,
     pub tfo: bool,
+    /// An RFC 2385 MD5 signature option (kind 19, length 18) is present (it cannot be checked:
+    /// the key is out of band).
+    pub md5: bool,
+    /// An RFC 5925 TCP-AO option (kind 29, length >= 4) is present.
+    pub ao: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1314,8 +1319,14 @@ fn parse_tcp_options(mut o: &[u8]) -> (TcpOptions, bool) {
             }
             34 => r.tfo |= len == 2 || ((4..=18).contains(&len) && len % 2 == 0),
             253 | 254 => r.tfo |= (len == 4 || len == 12) && body.first_chunk::<2>() == Some(&[0xf9, 0x89]),
-            19 => anomaly |= len != 18,
-            29 => anomaly |= len < 4,
+            19 => {
+                anomaly |= len != 18;
+                r.md5 |= len == 18;
+            }
+            29 => {
+                anomaly |= len < 4;
+                r.ao |= len >= 4;
+            }
             _ => {}
         }
         o = o.get(len..).unwrap_or_default();
@@ -1427,7 +1438,9 @@ mod tests {
                 sack_permitted: true,
                 sack: false,
                 timestamp: Some((1, 0)),
-                tfo: false
+                tfo: false,
+                md5: false,
+                ao: false,
             }
         );
         assert!(t.checksum_ok);
@@ -1812,7 +1825,20 @@ mod tests {
         let (_, bad) = parse_tcp_options(&[8, 10, 0, 0]);
         assert!(bad);
         // MD5 with the wrong length is an anomaly; EOL stops parsing.
-        assert!(parse_tcp_options(&[19, 4, 0, 0]).1);
+        let (o, bad) = parse_tcp_options(&[19, 4, 0, 0]);
+        assert_eq!((o.md5, bad), (false, true));
+        // A well-formed MD5 option (18 bytes) and a TCP-AO option (keyid, rnextkeyid, MAC).
+        let mut md5 = vec![19u8, 18];
+        md5.extend_from_slice(&[0xab; 16]);
+        let (o, bad) = parse_tcp_options(&md5);
+        assert_eq!((o.md5, o.ao, bad), (true, false, false));
+        let (o, bad) = parse_tcp_options(&[29, 6, 166, 40, 1, 2, 1, 0]);
+        assert_eq!((o.md5, o.ao, bad), (false, true, false));
+        let (o, bad) = parse_tcp_options(&[29, 3, 166, 0]);
+        assert_eq!((o.ao, bad), (false, true));
+        // Truncated MD5 option (length runs past the header).
+        let (o, bad) = parse_tcp_options(&[19, 18, 0, 0]);
+        assert_eq!((o.md5, bad), (false, true));
         let (o, bad) = parse_tcp_options(&[0, 2, 4, 0, 0]);
         assert_eq!((o.mss, bad), (None, false));
         // A frame whose options are malformed still decodes, counted invalid.

@@ -4,14 +4,18 @@
 //! enforce exactly is a [`CompileError`] naming it; the rule is then skipped, never loaded
 //! weaker.
 
+pub mod base64;
 pub mod bits;
 pub mod bytes;
 pub mod content;
 pub mod header;
 pub mod pcre;
+pub mod tls_version;
 pub mod transform;
+pub mod xbits;
 
 use crate::buffers;
+use base64::Base64DecodeM;
 use bits::{BitNames, Post};
 use bytes::{ByteExtractM, ByteJumpM, ByteMathM, ByteTestM};
 use content::{ContentM, Num};
@@ -90,6 +94,10 @@ pub const SUPPORTED: &[&str] = &[
     "udpv6-csum",
     "icmpv4-csum",
     "icmpv6-csum",
+    "base64_decode",
+    "base64_data",
+    "tls.version",
+    "xbits",
 ];
 
 /// Why a rule cannot be loaded exactly.
@@ -156,6 +164,8 @@ pub enum Step {
         negated: bool,
     },
     Bsize(UintMatch<u64>),
+    /// `base64_decode`, with the rule's `base64_data` keywords.
+    Base64Decode(Box<Base64DecodeM>),
 }
 
 impl Step {
@@ -169,7 +179,9 @@ impl Step {
             Step::ByteExtract(b) => b.relative,
             Step::ByteMath(b) => b.relative,
             Step::IsDataAt { relative, .. } => *relative,
-            Step::Bsize(_) => false,
+            // `base64_decode` does not set `DETECT_CONTENT_RELATIVE_NEXT` on the keyword before
+            // it: a failed decode does not make that keyword look for its next occurrence.
+            Step::Bsize(_) | Step::Base64Decode(_) => false,
         }
     }
 }
@@ -252,9 +264,26 @@ pub struct Compiled {
     pub has_dsize: bool,
     /// Protocol implied by `app-layer-protocol` (not negated).
     pub app_layer_protocol: Option<rules::AppProto>,
+    /// `base64_data` keywords, until they are attached to the rule's `base64_decode`.
+    pub base64_data: Option<StepList>,
+    /// App-layer transaction matches (`tls.version`).
+    pub tx_conds: Vec<tls_version::TxCond>,
+    /// `xbits` checks (`isset` / `isnotset`).
+    pub xbit_conds: Vec<xbits::XbitCond>,
+    /// `xbits` changes (`set` / `unset` / `toggle`), run when the rule matched.
+    pub xbit_posts: Vec<xbits::XbitPost>,
 }
 
 fn list_for<'a>(c: &'a mut Compiled, b: &BufferRef) -> Result<&'a mut StepList, CompileError> {
+    if b.buffer == Buffer::Base64Data {
+        if !b.transforms.is_empty() {
+            return Err(CompileError::new(
+                "base64_data",
+                "transforms on base64_data are not supported",
+            ));
+        }
+        return Ok(c.base64_data.get_or_insert_with(StepList::default));
+    }
     if b.buffer == Buffer::Payload {
         if !b.transforms.is_empty() {
             return Err(CompileError::new(
@@ -359,6 +388,14 @@ pub fn compile(rule: &Rule, names: &mut BitNames) -> Result<Compiled, CompileErr
                     negated: x.negated,
                 });
             }
+            RuleOption::Base64Decode(x) => {
+                let m = Base64DecodeM::compile(x)?;
+                list_for(&mut c, &x.buffer)?
+                    .steps
+                    .push(Step::Base64Decode(Box::new(m)));
+            }
+            RuleOption::TlsVersion(v) => c.tx_conds.push(tls_version::TxCond::TlsVersion(*v)),
+            RuleOption::Xbits(x) => xbits::compile(x, names, &mut c)?,
             RuleOption::Bsize { buffer, cmp } => {
                 list_for(&mut c, buffer)?.steps.push(Step::Bsize(*cmp));
             }
@@ -440,6 +477,7 @@ pub fn compile(rule: &Rule, names: &mut BitNames) -> Result<Compiled, CompileErr
             }
         }
     }
+    attach_base64_data(&mut c)?;
     if let Some(p) = c.payload.as_mut() {
         p.finish();
     }
@@ -452,6 +490,43 @@ pub fn compile(rule: &Rule, names: &mut BitNames) -> Result<Compiled, CompileErr
     c.nvars = vars.names.len();
     let _ = BitCmd::Set;
     Ok(c)
+}
+
+/// Moves the `base64_data` keywords into the rule's (single) `base64_decode` step.
+fn attach_base64_data(c: &mut Compiled) -> Result<(), CompileError> {
+    let Some(mut data) = c.base64_data.take() else {
+        return Ok(());
+    };
+    data.finish();
+    let lists = c
+        .payload
+        .iter_mut()
+        .chain(c.bufs.iter_mut().map(|(_, l)| l))
+        .chain(c.hdr_bufs.iter_mut().map(|(_, l)| l));
+    let mut steps: Vec<&mut Base64DecodeM> = Vec::new();
+    for l in lists {
+        // Keywords after `base64_decode` in its list are never checked: `base64_data` is a
+        // terminal list (its match is the list's match, its failure the step's).
+        for s in l.steps.iter_mut() {
+            if let Step::Base64Decode(b) = s {
+                steps.push(b);
+            }
+        }
+    }
+    match steps.as_mut_slice() {
+        [one] => {
+            one.data = Some(Box::new(data));
+            Ok(())
+        }
+        [] => Err(CompileError::new(
+            "base64_data",
+            "base64_data without base64_decode",
+        )),
+        _ => Err(CompileError::new(
+            "base64_decode",
+            "more than one base64_decode with base64_data",
+        )),
+    }
 }
 
 /// The keyword name of an option (for reports).

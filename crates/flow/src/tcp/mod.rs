@@ -34,10 +34,10 @@
 
 pub mod stream;
 
-use crate::{Chunk, Direction, TcpConfig, TcpState};
+use crate::{Chunk, Direction, TcpConfig, TcpState, UrgentPolicy};
 use std::sync::Arc;
 use stream::{seq_gt, Limits, Out, ReasmShared, Stream};
-use wire::tcpflags::{ACK, FIN, RST, SYN};
+use wire::tcpflags::{ACK, FIN, RST, SYN, URG};
 use wire::TcpHeader;
 
 /// Window scale assumed for both sides of a session picked up midstream (Suricata's choice).
@@ -53,6 +53,9 @@ pub struct TcpSession {
     pub streams: [Stream; 2],
     /// Picked up without seeing the SYN.
     pub midstream: bool,
+    /// Picked up at the SYN/ACK (Suricata's `STREAMTCP_FLAG_MIDSTREAM_SYNACK`): the
+    /// directions are known, the app layer must not reverse the flow.
+    pub midstream_synack: bool,
     /// Segments handed to [`TcpSession::on_segment`].
     pub segments: u64,
     /// Closed by a valid RST (Suricata's `STREAMTCP_FLAG_CLOSED_BY_RST`): at flow end, IDS mode
@@ -60,6 +63,17 @@ pub struct TcpSession {
     pub closed_by_rst: bool,
     /// Window scale option of each side's SYN, when the handshake was seen.
     syn_wscale: [Option<u8>; 2],
+    /// Suricata's `STREAMTCP_STREAM_FLAG_RST_RECV`, indexed by the receiving side's stream: the
+    /// side received a RST carrying a TCP MD5 or TCP-AO option, which we cannot verify. If the
+    /// RST's sender carries on, the RST was likely injected and the session resumes.
+    rst_recv: [bool; 2],
+    /// The state before the last change (Suricata's `pstate`), resumed after a suspected RST
+    /// injection.
+    prev_state: TcpState,
+    /// A suspected RST injection was detected (Suricata's `stream-event:suspected_rst_inject`).
+    pub suspected_rst_inject: u32,
+    /// Urgent-data tracking ([`crate::TcpConfig::urgent_policy`]).
+    pub urgent: Urgent,
     lim: Limits,
     shared: Arc<ReasmShared>,
 }
@@ -91,9 +105,14 @@ impl TcpSession {
             flags: [0; 2],
             streams: [Stream::default(), Stream::default()],
             midstream: false,
+            midstream_synack: false,
             segments: 0,
             closed_by_rst: false,
             syn_wscale: [None; 2],
+            rst_recv: [false; 2],
+            prev_state: TcpState::None,
+            suspected_rst_inject: 0,
+            urgent: Urgent::default(),
             lim: limits(cfg),
             shared,
         }
@@ -114,11 +133,55 @@ impl TcpSession {
         self.streams.swap(0, 1);
         self.flags.swap(0, 1);
         self.syn_wscale.swap(0, 1);
+        self.rst_recv.swap(0, 1);
+        self.urgent.offset.swap(0, 1);
     }
 
     /// Processes one segment travelling in `dir`; calls `deliver` for each in-order chunk that
     /// becomes available in either direction.
+    ///
+    /// A RST carrying a TCP MD5 or TCP-AO option closes the session as any valid RST does, but
+    /// if its sender then sends anything but another RST, the RST is taken as injected (Suricata's
+    /// `StreamTcpPacketStateClosed` and `StreamTcpPacketCheckPostRst`): the segment is processed
+    /// in the state before the RST, that state is resumed and the flow-end treatment of a
+    /// reset session is withdrawn ([`TcpSession::suspected_rst_inject`] counts it).
     pub fn on_segment(
+        &mut self,
+        dir: Direction,
+        tcp: &TcpHeader,
+        payload: &[u8],
+        cfg: &TcpConfig,
+        deliver: &mut dyn FnMut(Direction, Chunk<'_>),
+    ) {
+        let d = dir.index();
+        let r = dir.reverse().index();
+        let before = self.state;
+        let resume =
+            self.state == TcpState::Closed && tcp.flags & RST == 0 && !self.rst_recv[d] && self.rst_recv[r];
+        if resume {
+            // Suricata dispatches the segment to the previous state's handler; a state the
+            // handler did not change is resumed, one it changed follows closed.
+            let prev = self.prev_state;
+            self.state = prev;
+            self.segment(dir, tcp, payload, cfg, deliver);
+            if self.state != prev {
+                self.prev_state = before;
+            }
+        } else {
+            self.segment(dir, tcp, payload, cfg, deliver);
+            if self.state != before {
+                self.prev_state = before;
+            }
+        }
+        if tcp.flags & RST == 0 && self.rst_recv[r] {
+            // The RST's sender carries on: the RST looks injected.
+            self.rst_recv[r] = false;
+            self.closed_by_rst = false;
+            self.suspected_rst_inject = self.suspected_rst_inject.saturating_add(1);
+        }
+    }
+
+    fn segment(
         &mut self,
         dir: Direction,
         tcp: &TcpHeader,
@@ -140,13 +203,22 @@ impl TcpSession {
             // is held waits for the flow end.
             return;
         }
+        if fl & URG != 0 && !lim.gated && cfg.urgent_policy == UrgentPolicy::Drop {
+            // Suricata's `StreamTcpInlineDropUrg`: the packet is dropped before the stream sees it.
+            self.urgent.dropped = self.urgent.dropped.saturating_add(1);
+            return;
+        }
+        let suspect_rst = fl & RST != 0 && (tcp.options.md5 || tcp.options.ao);
         let Self {
             state,
             streams,
             shared,
             midstream,
+            midstream_synack,
             syn_wscale,
             closed_by_rst,
+            rst_recv,
+            urgent,
             ..
         } = self;
         let shared: &ReasmShared = shared;
@@ -181,6 +253,7 @@ impl TcpSession {
                         },
                     );
                     *midstream = true;
+                    *midstream_synack = true;
                     *state = TcpState::SynRecv;
                     return;
                 } else if fl & SYN != 0 {
@@ -192,7 +265,9 @@ impl TcpSession {
                         let first = seq.wrapping_add(1);
                         me.saw_seq(first.wrapping_add(len));
                         me.saw_rst_next(first.wrapping_add(len));
-                        me.data(first, payload, &lim, shared, &mut Out { dir, f: deliver });
+                        if let Some((at, data)) = urgent.data(d, tcp, first, payload, cfg) {
+                            me.data(at, data, &lim, shared, &mut Out { dir, f: deliver });
+                        }
                     }
                     return;
                 } else {
@@ -215,10 +290,12 @@ impl TcpSession {
                 };
                 // The data of the pickup packet is the first of the stream.
                 me.saw_seq(seq.wrapping_add(len));
-                me.data(seq, payload, &lim, shared, &mut Out { dir, f: deliver });
+                if let Some((at, data)) = urgent.data(d, tcp, seq, payload, cfg) {
+                    me.data(at, data, &lim, shared, &mut Out { dir, f: deliver });
+                }
                 me.saw_rst_next(seq.wrapping_add(len));
                 if fl & FIN != 0 {
-                    me.fin_seq = Some(seq.wrapping_add(len));
+                    me.fin_seq = Some(urgent.shift(d, seq.wrapping_add(len)));
                     me.saw_seq(seq.wrapping_add(len).wrapping_add(1));
                     me.saw_rst_next(seq.wrapping_add(len).wrapping_add(1));
                 }
@@ -234,9 +311,22 @@ impl TcpSession {
                         fl & ACK != 0 && seq_gt(ack, peer.isn) && seq_geq(peer.next_seq, ack)
                     };
                     if valid {
+                        rst_recv[rdir.index()] |= suspect_rst;
                         let ack = (fl & ACK != 0).then_some(ack);
                         *closed_by_rst = true;
-                        close_with_reset(state, me, peer, seq, ack, payload, &lim, shared, dir, deliver);
+                        close_with_reset(
+                            state,
+                            me,
+                            peer,
+                            seq,
+                            ack,
+                            payload,
+                            &lim,
+                            shared,
+                            dir,
+                            suspect_rst,
+                            deliver,
+                        );
                     }
                     return;
                 }
@@ -309,11 +399,26 @@ impl TcpSession {
                 || ack == 0
                 || !peer.known
                 || !seq_gt(ack, peer.next_seq.wrapping_add(peer.window.max(65_535)));
+            // Suricata's `StreamTcpValidateRst`: an MD5 / TCP-AO option marks the receiver
+            // once the ACK passed, whether or not the sequence number then does.
+            rst_recv[rdir.index()] |= ack_ok && suspect_rst;
             let valid = ack_ok && (!me.known || seq == me.rst_next);
             if valid {
-                let ack = (fl & ACK != 0).then_some(ack);
+                let ack = (fl & ACK != 0).then_some(urgent.shift(rdir.index(), ack));
                 *closed_by_rst = true;
-                close_with_reset(state, me, peer, seq, ack, payload, &lim, shared, dir, deliver);
+                close_with_reset(
+                    state,
+                    me,
+                    peer,
+                    urgent.shift(d, seq),
+                    ack,
+                    payload,
+                    &lim,
+                    shared,
+                    dir,
+                    suspect_rst,
+                    deliver,
+                );
             }
             return;
         }
@@ -323,7 +428,7 @@ impl TcpSession {
                 .unwrap_or(u32::MAX);
             peer.window = peer.window.max(scaled.min(1 << 30));
             peer.acked(
-                ack,
+                urgent.shift(rdir.index(), ack),
                 &lim,
                 shared,
                 &mut Out {
@@ -337,11 +442,13 @@ impl TcpSession {
         me.saw_seq(seq.wrapping_add(len).wrapping_add(u32::from(fin)));
         me.saw_rst_next(seq.wrapping_add(len));
         if !payload.is_empty() {
-            me.data(seq, payload, &lim, shared, &mut Out { dir, f: deliver });
+            if let Some((at, data)) = urgent.data(d, tcp, seq, payload, cfg) {
+                me.data(at, data, &lim, shared, &mut Out { dir, f: deliver });
+            }
         }
         if fin {
             if me.fin_seq.is_none() {
-                me.fin_seq = Some(seq.wrapping_add(len));
+                me.fin_seq = Some(urgent.shift(d, seq.wrapping_add(len)));
             }
             let to_server = dir == Direction::ToServer;
             if matches!(*state, TcpState::Established | TcpState::SynRecv) {
@@ -450,7 +557,9 @@ fn streams_wscale(me: &mut Stream, peer: &mut Stream, d: usize, a: u8, b: u8) {
 
 /// A valid RST.
 ///
-/// Immediate mode: deliver its data, flush both directions, end reassembly.
+/// Immediate mode: deliver its data, flush both directions, end reassembly; unless the RST is
+/// `suspect` (it carries an MD5 / TCP-AO option we cannot check and may have been injected):
+/// then nothing is delivered or ended now, the session may resume.
 ///
 /// IDS mode (Suricata 7's RST handling in every state): the sender's stream counts as
 /// acknowledged up to the RST's sequence number and is delivered that far; the RST's payload is
@@ -467,9 +576,13 @@ fn close_with_reset(
     lim: &Limits,
     shared: &ReasmShared,
     dir: Direction,
+    suspect: bool,
     deliver: &mut dyn FnMut(Direction, Chunk<'_>),
 ) {
     *state = TcpState::Closed;
+    if !lim.gated && suspect {
+        return;
+    }
     if lim.gated {
         if let Some(a) = ack {
             peer.note_ack(a);
@@ -491,6 +604,85 @@ fn close_with_reset(
     );
     me.stop(shared);
     peer.stop(shared);
+}
+
+/// Urgent-data tracking of one session (Suricata's `urg_offset_ts` / `urg_offset_tc` and the
+/// counters around them).
+///
+/// With the `oob` or `gap` policy, a segment with the URG flag whose urgent pointer is non-zero
+/// and within its payload loses its **last** byte (Suricata treats only that byte as out of
+/// band, RFC 6093 3.1). `oob` then counts the byte in [`Urgent::offset`]: every later segment of
+/// that direction is stored that many bytes earlier, so the stream closes up behind it (and the
+/// peer's ACKs, the sender's FIN and RST are moved back alike). `gap` leaves a one-byte hole.
+/// Once 65535 bytes of a direction were taken out of band, `urgent_oob_limit_policy` decides:
+/// `inline` keeps the byte, `gap` leaves it out without counting it, `drop` stores nothing of
+/// the segment.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Urgent {
+    /// Urgent bytes taken out of band so far, per direction ([`Direction::index`]).
+    pub offset: [u16; 2],
+    /// Urgent bytes taken out of band (Suricata's `tcp.urgent_oob_data` counter).
+    pub oob: u64,
+    /// Times a direction reached the out-of-band limit (Suricata's
+    /// `stream-event:reassembly_urgent_oob_limit_reached`).
+    pub limit_reached: u32,
+    /// Segments dropped for their urgent data (inline `drop` policy; `drop` at the OOB limit).
+    pub dropped: u64,
+}
+
+impl Urgent {
+    /// `seq` of direction `d` moved back by the urgent bytes taken out of that stream.
+    #[inline]
+    fn shift(&self, d: usize, seq: u32) -> u32 {
+        let off = self.offset.get(d).copied().unwrap_or(0);
+        seq.wrapping_sub(u32::from(off))
+    }
+
+    /// Suricata's `StreamTcpReassembleHandleSegmentHandleData` urgent step for a segment of
+    /// direction `d` whose data starts at `seq`: where to store what part of `payload`, or
+    /// `None` when nothing of it is stored.
+    fn data<'p>(
+        &mut self,
+        d: usize,
+        tcp: &TcpHeader,
+        seq: u32,
+        payload: &'p [u8],
+        cfg: &TcpConfig,
+    ) -> Option<(u32, &'p [u8])> {
+        let at = self.shift(d, seq);
+        let policy = cfg.urgent_policy;
+        let ptr = usize::from(tcp.urgent);
+        if tcp.flags & URG == 0
+            || !matches!(policy, UrgentPolicy::Oob | UrgentPolicy::Gap)
+            || ptr == 0
+            || ptr > payload.len()
+        {
+            return Some((at, payload));
+        }
+        let off = self.offset.get_mut(d)?;
+        if *off < u16::MAX {
+            if policy == UrgentPolicy::Oob {
+                *off += 1;
+                self.oob = self.oob.saturating_add(1);
+            }
+            if *off == u16::MAX {
+                self.limit_reached = self.limit_reached.saturating_add(1);
+            }
+        } else if cfg.urgent_oob_limit_policy == UrgentPolicy::Drop {
+            self.dropped = self.dropped.saturating_add(1);
+            return None;
+        }
+        if policy == UrgentPolicy::Oob
+            && *off == u16::MAX
+            && cfg.urgent_oob_limit_policy == UrgentPolicy::Inline
+        {
+            return Some((at, payload));
+        }
+        match payload.split_last() {
+            Some((_, rest)) if !rest.is_empty() => Some((at, rest)),
+            _ => None,
+        }
+    }
 }
 
 impl TcpState {

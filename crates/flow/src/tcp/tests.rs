@@ -966,3 +966,239 @@ fn gated_partial_acks_over_a_large_hold() {
     assert_eq!(t.s.state_name(), "closed");
     assert!(!t.s.flush_needed(C) && !t.s.flush_needed(S));
 }
+
+fn with_opts(seq: u32, ack: u32, flags: u8, options: TcpOptions) -> TcpHeader {
+    TcpHeader {
+        options,
+        ..hdr(seq, ack, flags)
+    }
+}
+
+fn urg(seq: u32, ack: u32, ptr: u16) -> TcpHeader {
+    TcpHeader {
+        urgent: ptr,
+        ..hdr(seq, ack, ACK | PSH | wire::tcpflags::URG)
+    }
+}
+
+#[test]
+fn md5_rst_followed_by_sender_data_is_injected_and_resumes() {
+    // security-4710-01: the client sends an MD5-signed RST, then its request.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    let md5 = TcpOptions {
+        md5: true,
+        ..TcpOptions::default()
+    };
+    t.seg_h(C, &with_opts(1001, 5001, RST | ACK, md5), b"");
+    assert_eq!(t.s.state, TcpState::Closed);
+    assert!(t.s.closed_by_rst);
+    t.seg(C, 1001, 5001, ACK | PSH, b"GET /");
+    assert_eq!(t.s.state, TcpState::Established);
+    assert!(!t.s.closed_by_rst);
+    assert_eq!(t.s.suspected_rst_inject, 1);
+    // Reassembly carries on: the server's ACK releases the request, the reply follows.
+    t.seg(S, 5001, 1006, ACK | PSH, b"200");
+    assert_eq!(t.take(), vec![d(C, b"GET /")]);
+    t.seg(C, 1006, 5004, ACK, b"");
+    assert_eq!(t.take(), vec![d(S, b"200")]);
+    // A second, plain RST closes for good.
+    t.seg(C, 1006, 5004, RST | ACK, b"");
+    assert_eq!(t.s.state, TcpState::Closed);
+    t.seg(C, 1006, 5004, ACK | PSH, b"more");
+    assert_eq!(t.s.state, TcpState::Closed);
+    assert_eq!(t.s.suspected_rst_inject, 1);
+}
+
+#[test]
+fn ao_rst_only_the_peer_carrying_on_keeps_it_closed() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    let ao = TcpOptions {
+        ao: true,
+        ..TcpOptions::default()
+    };
+    t.seg_h(C, &with_opts(1001, 5001, RST | ACK, ao), b"");
+    assert_eq!(t.s.state, TcpState::Closed);
+    // The receiver of the RST talking is no sign of injection.
+    t.seg(S, 5001, 1001, ACK | PSH, b"late");
+    assert_eq!(t.s.state, TcpState::Closed);
+    assert_eq!(t.take(), vec![]);
+    // Another RST from the sender neither.
+    t.seg_h(C, &with_opts(1001, 5001, RST | ACK, ao), b"");
+    assert_eq!((t.s.state, t.s.suspected_rst_inject), (TcpState::Closed, 0));
+    // A plain RST (no option) is trusted: later data from its sender changes nothing.
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, RST | ACK, b"");
+    t.seg(C, 1001, 5001, ACK | PSH, b"GET /");
+    assert_eq!((t.s.state, t.s.suspected_rst_inject), (TcpState::Closed, 0));
+}
+
+#[test]
+fn md5_rst_in_immediate_mode_does_not_end_reassembly() {
+    let mut t = T::new(imm());
+    t.handshake();
+    let md5 = TcpOptions {
+        md5: true,
+        ..TcpOptions::default()
+    };
+    t.seg_h(S, &with_opts(5001, 1001, RST | ACK, md5), b"");
+    assert_eq!(t.s.state, TcpState::Closed);
+    t.seg(S, 5001, 1001, ACK | PSH, b"banner");
+    assert_eq!(t.s.state, TcpState::Established);
+    assert_eq!(t.take(), vec![d(S, b"banner")]);
+}
+
+#[test]
+fn urgent_inline_is_the_default() {
+    let mut t = T::new(TcpConfig::default());
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK | PSH, b"/malic");
+    t.seg_h(C, &urg(1007, 5001, 1), b"X");
+    t.seg(C, 1008, 5001, ACK | PSH, b"ious");
+    t.seg(S, 5001, 1012, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"/malicXious")]);
+    assert_eq!(t.s.urgent, Urgent::default());
+}
+
+#[test]
+fn urgent_oob_takes_the_last_byte_out() {
+    // tcp-urgp-01-oob and -04-2byte-XY: only the last byte of the urgent segment goes.
+    for (urgent, ptr, want) in [(&b"X"[..], 1u16, &b"/malicious"[..]), (b"XY", 2, b"/malicXious")] {
+        let mut t = T::new(TcpConfig {
+            urgent_policy: UrgentPolicy::Oob,
+            ..TcpConfig::default()
+        });
+        t.handshake();
+        let n = urgent.len() as u32;
+        t.seg(C, 1001, 5001, ACK | PSH, b"/malic");
+        t.seg_h(C, &urg(1007, 5001, ptr), urgent);
+        // The receiver acks in raw sequence numbers.
+        t.seg(S, 5001, 1007, ACK, b"");
+        t.seg(S, 5001, 1007 + n, ACK, b"");
+        t.seg(C, 1007 + n, 5001, ACK | PSH, b"ious");
+        t.seg(S, 5001, 1011 + n, ACK, b"");
+        let got: Vec<u8> = t
+            .take()
+            .into_iter()
+            .flat_map(|g| match g {
+                Got::D(C, b) => b,
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(t.s.urgent.offset, [1, 0]);
+        assert_eq!(t.s.urgent.oob, 1);
+        assert_eq!(t.s.stream(C).gaps, 0);
+    }
+}
+
+#[test]
+fn urgent_oob_in_immediate_mode_declares_no_gap() {
+    let mut t = T::new(TcpConfig {
+        urgent_policy: UrgentPolicy::Oob,
+        ..imm()
+    });
+    t.handshake();
+    t.seg_h(C, &urg(1001, 5001, 1), b"abX");
+    t.seg(S, 5001, 1004, ACK, b"");
+    t.seg(C, 1004, 5001, ACK | FIN, b"cd");
+    t.seg(S, 5001, 1007, ACK, b"");
+    t.flush();
+    assert_eq!(t.take(), vec![d(C, b"ab"), d(C, b"cd")]);
+    assert_eq!(t.s.stream(C).gaps, 0);
+}
+
+#[test]
+fn urgent_gap_leaves_a_hole() {
+    let mut t = T::new(TcpConfig {
+        urgent_policy: UrgentPolicy::Gap,
+        ..TcpConfig::default()
+    });
+    t.handshake();
+    t.seg_h(C, &urg(1001, 5001, 3), b"abX");
+    t.seg(C, 1004, 5001, ACK | PSH, b"cd");
+    t.seg(S, 5001, 1006, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"ab"), Got::G(C, 1), d(C, b"cd")]);
+    assert_eq!(t.s.urgent.offset, [0, 0]);
+    // A lone urgent byte stores nothing; an urgent pointer past the payload is ignored.
+    let mut t = T::new(TcpConfig {
+        urgent_policy: UrgentPolicy::Gap,
+        ..imm()
+    });
+    t.handshake();
+    t.seg_h(C, &urg(1001, 5001, 1), b"X");
+    assert_eq!(t.take(), vec![]);
+    t.seg_h(C, &urg(1002, 5001, 9), b"ef");
+    t.seg(S, 5001, 1004, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 1), d(C, b"ef")]);
+}
+
+#[test]
+fn urgent_drop_drops_the_segment_inline_only() {
+    let drop = TcpConfig {
+        urgent_policy: UrgentPolicy::Drop,
+        ..imm()
+    };
+    let mut t = T::new(drop);
+    t.handshake();
+    t.seg_h(C, &urg(1001, 5001, 1), b"X");
+    assert_eq!(t.take(), vec![]);
+    assert_eq!(t.s.urgent.dropped, 1);
+    assert_eq!(t.s.stream(C).next_seq, 1001);
+    // IDS mode: nothing is dropped, the byte stays inline.
+    let mut t = T::new(TcpConfig {
+        urgent_policy: UrgentPolicy::Drop,
+        ..TcpConfig::default()
+    });
+    t.handshake();
+    t.seg_h(C, &urg(1001, 5001, 1), b"X");
+    t.seg(S, 5001, 1002, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"X")]);
+    assert_eq!(t.s.urgent.dropped, 0);
+}
+
+#[test]
+fn urgent_oob_limit_policies() {
+    let h = urg(1001, 5001, 2);
+    for (limit, want) in [
+        (UrgentPolicy::Inline, Some((1001u32, &b"ab"[..]))),
+        (UrgentPolicy::Gap, Some((1001, &b"a"[..]))),
+        (UrgentPolicy::Drop, None),
+    ] {
+        let cfg = TcpConfig {
+            urgent_policy: UrgentPolicy::Oob,
+            urgent_oob_limit_policy: limit,
+            ..TcpConfig::default()
+        };
+        // One below the limit: this byte reaches it (Suricata then keeps it inline only with
+        // the inline limit policy).
+        let mut u = Urgent {
+            offset: [u16::MAX - 1, 0],
+            ..Urgent::default()
+        };
+        let first = u.data(0, &h, 1001 + u32::from(u16::MAX - 1), b"ab", &cfg);
+        assert_eq!(u.limit_reached, 1);
+        assert_eq!(u.offset[0], u16::MAX);
+        let expect_first = match limit {
+            UrgentPolicy::Inline => Some((1001, &b"ab"[..])),
+            _ => Some((1001, &b"a"[..])),
+        };
+        assert_eq!(first, expect_first);
+        // At the limit.
+        let at_limit = 1001 + u32::from(u16::MAX);
+        let got = u.data(0, &h, at_limit, b"ab", &cfg);
+        assert_eq!(got, want);
+        assert_eq!(u.offset[0], u16::MAX);
+        assert_eq!(u.dropped, u64::from(limit == UrgentPolicy::Drop));
+    }
+}
+
+#[test]
+fn urgent_offset_follows_a_direction_swap() {
+    let mut s = TcpSession::new(&TcpConfig::default());
+    s.urgent.offset = [3, 0];
+    s.swap_direction();
+    assert_eq!(s.urgent.offset, [0, 3]);
+}

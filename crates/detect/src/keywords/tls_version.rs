@@ -1,0 +1,35 @@
+//! `tls.version`: the TLS version of the side being inspected, as Suricata 7's
+//! `detect-tls-version.c` reads it (`server_connp.version` to client, `client_connp.version`
+//! to server; TLS 1.3 drafts `0x7fXX` count as TLS 1.3). It matches on the TLS transaction.
+
+use app::Record;
+
+/// A match on an app-layer transaction's state rather than on a buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxCond {
+    /// `tls.version:N` (the 16-bit wire version).
+    TlsVersion(u16),
+}
+
+impl TxCond {
+    /// The protocol whose transactions this applies to.
+    pub fn proto(self) -> app::AppProto {
+        match self {
+            TxCond::TlsVersion(_) => app::AppProto::Tls,
+        }
+    }
+
+    /// Whether it matches `rec` inspected from the `to_server` side.
+    pub fn matches(self, rec: &Record, to_server: bool) -> bool {
+        match (self, rec) {
+            (TxCond::TlsVersion(want), Record::Tls(t)) => {
+                let mut v = if to_server { t.client_version } else { t.version };
+                if v >> 8 == 0x7f {
+                    v = 0x0304;
+                }
+                v == want
+            }
+            _ => false,
+        }
+    }
+}
