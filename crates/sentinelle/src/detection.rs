@@ -286,6 +286,26 @@ impl Detector {
         }
     }
 
+    /// Whether a pending alert comes from a `drop` or `reject` rule. Even in IDS mode Suricata
+    /// then marks the flow dropped: it gets no end-of-flow reassembly or logging.
+    pub fn drop_pending(&self) -> bool {
+        let Some(engine) = self.engine.as_deref() else {
+            return false;
+        };
+        self.tcx.alerts.iter().any(|a| {
+            engine.meta(a.rule).is_some_and(|m| {
+                matches!(
+                    m.action,
+                    rules::Action::Drop
+                        | rules::Action::Reject
+                        | rules::Action::RejectSrc
+                        | rules::Action::RejectDst
+                        | rules::Action::RejectBoth
+                )
+            })
+        })
+    }
+
     /// Writes the pending alerts; returns how many.
     pub fn write(&mut self, out: &mut LineBuf, vlan: &[u16]) -> u64 {
         let Some(engine) = self.engine.as_deref() else {

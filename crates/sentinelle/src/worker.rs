@@ -33,6 +33,8 @@ pub struct PerFlow {
     pub app: AppLayer,
     pub sense: FlowSense,
     pub detect: detect::FlowDetect,
+    /// A `drop`/`reject` rule matched: as Suricata (IDS mode too), no end-of-flow flush.
+    pub dropped: bool,
 }
 
 /// Counters one worker keeps besides its stages' own.
@@ -206,6 +208,7 @@ impl Worker {
                 app,
                 sense,
                 detect: fd,
+                ..
             } = &mut flow.app;
             match &pkt.l4 {
                 L4::Tcp(t) if tcp_ok => {
@@ -233,7 +236,12 @@ impl Worker {
                 info = flow_info(flow);
                 facts.dir = dir.reverse();
             }
-            let PerFlow { app, detect: fd, .. } = &mut flow.app;
+            let PerFlow {
+                app,
+                detect: fd,
+                dropped,
+                ..
+            } = &mut flow.app;
             if det_on {
                 facts.stream_size = flow.tcp.as_ref().map(|t| {
                     let (c, s) = (t.stream(Direction::ToServer), t.stream(Direction::ToClient));
@@ -242,6 +250,7 @@ impl Worker {
                 self.det
                     .packet(ts, pkt, &facts, &info, app, fd, &self.events, pcap_cnt);
                 let vlan = &flow.vlan[..usize::from(flow.vlan_count.min(2))];
+                *dropped |= self.det.drop_pending();
                 self.stats.alerts += self.det.write(&mut self.out, vlan);
             }
             if !self.events.is_empty() {
@@ -314,10 +323,17 @@ impl Worker {
             };
             let Flow {
                 tcp,
-                app: PerFlow { app, detect: fd, .. },
+                app:
+                    PerFlow {
+                        app,
+                        detect: fd,
+                        dropped,
+                        ..
+                    },
                 ..
             } = &mut f;
-            if let Some(sess) = tcp {
+            let dropped = *dropped;
+            if let Some(sess) = tcp.as_mut().filter(|_| !dropped) {
                 let app_cfg = &self.cfg.app;
                 let det_on = self.det.enabled();
                 // To-server first, then to-client, with the end of each direction signalled in
@@ -332,7 +348,9 @@ impl Worker {
                     app.on_eof(dir, &mut cx);
                 }
             }
-            app.on_close(&mut cx);
+            if !dropped {
+                app.on_close(&mut cx);
+            }
         }
         // Detection on the flushed data may find the flow runs the other way.
         let info = if f.app.app.take_reversed() {
