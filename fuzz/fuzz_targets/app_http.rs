@@ -31,7 +31,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut out = Vec::new();
     let mut expect = Expectations::default();
-    let mut cx = Cx { ts: wire::Timestamp(0), flow: &flow, out: &mut out, expect: &mut expect };
+    let mut cx = Cx {
+        ts: wire::Timestamp(0),
+        flow: &flow,
+        out: &mut out,
+        expect: &mut expect,
+    };
     let mut p = HttpParser::new(&cfg);
     let mut dir = Direction::ToServer;
     for (i, part) in data.split(|&b| b == 0xfe).enumerate() {
@@ -40,7 +45,11 @@ fuzz_target!(|data: &[u8]| {
             let Some((&ctl, rest)) = part.split_first() else {
                 continue;
             };
-            dir = if ctl & 1 == 0 { Direction::ToServer } else { Direction::ToClient };
+            dir = if ctl & 1 == 0 {
+                Direction::ToServer
+            } else {
+                Direction::ToClient
+            };
             if ctl & 2 != 0 {
                 p.on_gap(dir, u32::from(ctl >> 2), &mut cx);
             }

@@ -42,7 +42,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut out = Vec::new();
     let mut expect = Expectations::default();
-    let mut cx = Cx { ts: wire::Timestamp(0), flow: &flow, out: &mut out, expect: &mut expect };
+    let mut cx = Cx {
+        ts: wire::Timestamp(0),
+        flow: &flow,
+        out: &mut out,
+        expect: &mut expect,
+    };
     let mut p = if setup & 2 != 0 {
         let req = UpgradeRequest {
             method: Some(b"GET".to_vec()),
@@ -66,7 +71,11 @@ fuzz_target!(|data: &[u8]| {
             let Some((&ctl, rest)) = part.split_first() else {
                 continue;
             };
-            dir = if ctl & 1 == 0 { Direction::ToServer } else { Direction::ToClient };
+            dir = if ctl & 1 == 0 {
+                Direction::ToServer
+            } else {
+                Direction::ToClient
+            };
             if ctl & 2 != 0 {
                 p.on_gap(dir, u32::from(ctl >> 2), &mut cx);
             }
@@ -81,7 +90,11 @@ fuzz_target!(|data: &[u8]| {
             Record::Http2(tx) => {
                 let _ = serde_json::to_string(&*tx);
                 let _ = (tx.method(), tx.uri(), tx.host(), tx.user_agent(), tx.stat_code());
-                let _ = (tx.request_line(), tx.response_line(), tx.cookie(Direction::ToServer));
+                let _ = (
+                    tx.request_line(),
+                    tx.response_line(),
+                    tx.cookie(Direction::ToServer),
+                );
                 for d in [Direction::ToServer, Direction::ToClient] {
                     let _ = (tx.header_block(d), tx.header_block_raw(d), tx.header_names(d));
                     assert!(tx.fields(d).count() <= 32);

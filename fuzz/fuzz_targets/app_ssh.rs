@@ -1,59 +1,10 @@
-//! Fuzzes the SSH parser alone and behind protocol detection (app::AppLayer), with the input cut
-//! into chunks: each chunk is `[ctl][len][bytes...]`, ctl bit 0 = direction, bit 1 = a gap.
+//! Fuzzes the SSH parser alone and behind protocol detection (see `stream_driver`).
 #![no_main]
-use app::{AppConfig, AppLayer, Cx, Expectations, FlowInfo, Parser};
-use flow::{Chunk, Direction};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "stream_driver.rs"]
+mod stream_driver;
+
 fuzz_target!(|data: &[u8]| {
-    let info = FlowInfo {
-        id: 1,
-        client: "10.0.0.1".parse().unwrap(),
-        server: "10.0.0.2".parse().unwrap(),
-        client_port: 40000,
-        server_port: 22,
-        proto: 6,
-    };
-    let mut cfg = AppConfig::default();
-    cfg.ssh_hassh = true;
-    let mut expect = Expectations::default();
-    let mut out = Vec::new();
-    let mut parser = app::ssh::SshParser::new(true);
-    let mut layer = AppLayer::default();
-    let mut rest = data;
-    while let [ctl, len, tail @ ..] = rest {
-        let n = usize::from(*len).min(tail.len());
-        let (chunk, next) = tail.split_at(n);
-        rest = next;
-        let dir = if ctl & 1 == 0 {
-            Direction::ToServer
-        } else {
-            Direction::ToClient
-        };
-        let mut cx = Cx {
-            ts: wire::Timestamp(0),
-            flow: &info,
-            out: &mut out,
-            expect: &mut expect,
-        };
-        if ctl & 2 != 0 {
-            parser.on_gap(dir, u32::from(*len), &mut cx);
-            layer.on_tcp(&cfg, dir, Chunk::Gap(u32::from(*len)), &mut cx);
-        } else {
-            parser.on_data(dir, chunk, &mut cx);
-            layer.on_tcp(&cfg, dir, Chunk::Data(chunk), &mut cx);
-        }
-        let _ = parser.upgrade();
-        if out.len() > 4096 {
-            out.clear();
-        }
-    }
-    let mut cx = Cx {
-        ts: wire::Timestamp(0),
-        flow: &info,
-        out: &mut out,
-        expect: &mut expect,
-    };
-    parser.on_close(&mut cx);
-    layer.on_close(&mut cx);
+    stream_driver::drive(data, 22, &mut app::ssh::SshParser::new(true));
 });

@@ -16,8 +16,12 @@ use std::sync::Arc;
 use wire::{TcpHeader, TcpOptions};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&conf, rest)) = data.split_first() else { return };
-    let Some((isns, records)) = rest.split_first_chunk::<8>() else { return };
+    let Some((&conf, rest)) = data.split_first() else {
+        return;
+    };
+    let Some((isns, records)) = rest.split_first_chunk::<8>() else {
+        return;
+    };
     let cfg = TcpConfig {
         midstream: conf & 1 != 0,
         async_oneside: conf & 2 != 0,
@@ -25,8 +29,12 @@ fuzz_target!(|data: &[u8]| {
         max_ooo_bytes: if conf & 8 != 0 { 200 } else { 1 << 16 },
         memcap: if conf & 16 != 0 { 300 } else { 1 << 20 },
         ack_gated: conf & 32 == 0,
-        urgent_policy: [UrgentPolicy::Inline, UrgentPolicy::Drop, UrgentPolicy::Oob, UrgentPolicy::Gap]
-            [usize::from(conf >> 6)],
+        urgent_policy: [
+            UrgentPolicy::Inline,
+            UrgentPolicy::Drop,
+            UrgentPolicy::Oob,
+            UrgentPolicy::Gap,
+        ][usize::from(conf >> 6)],
         urgent_oob_limit_policy: UrgentPolicy::Gap,
     };
     let mut cursor = [
@@ -46,7 +54,11 @@ fuzz_target!(|data: &[u8]| {
         Chunk::Gap(n) => assert!(n > 0),
     };
     for r in records.chunks_exact(8) {
-        let dir = if r[0] & 1 == 0 { Direction::ToServer } else { Direction::ToClient };
+        let dir = if r[0] & 1 == 0 {
+            Direction::ToServer
+        } else {
+            Direction::ToClient
+        };
         let i = dir.index();
         let seq_delta = i16::from_be_bytes([r[2], r[3]]);
         let ack_delta = i16::from_be_bytes([r[4], r[5]]);

@@ -28,11 +28,7 @@ fuzz_target!(|data: &[u8]| {
         3 => Some(b"multipart/form-data; boundary=b"),
         _ => Some(header),
     };
-    let headers: [(&[u8], &[u8]); 3] = [
-        (b"Cookie", header),
-        (b"User-Agent", header),
-        (b"Referer", uri),
-    ];
+    let headers: [(&[u8], &[u8]); 3] = [(b"Cookie", header), (b"User-Agent", header), (b"Referer", uri)];
     let findings = sense::scan_request(uri, &headers, body, ct);
     assert!(findings.len() <= sense::ScanLimits::default().max_findings);
 });

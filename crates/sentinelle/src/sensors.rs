@@ -390,3 +390,96 @@ fn write_alert(out: &mut LineBuf, f: &Finding) {
     };
     out.begin(&env).field("alert", &body);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::{Cx, Expectations, Parser};
+
+    /// Runs one HTTP request/response pair through the real HTTP parser.
+    fn tx(request: &str, response: &str) -> Box<app::http::HttpTx> {
+        let info = FlowInfo {
+            id: 1,
+            client: "203.0.113.66".parse().unwrap(),
+            server: "192.168.77.20".parse().unwrap(),
+            client_port: 40000,
+            server_port: 80,
+            proto: 6,
+        };
+        let mut out = Vec::new();
+        let mut expect = Expectations::default();
+        let mut p = app::http::HttpParser::new(&Default::default());
+        let mut cx = Cx {
+            ts: Timestamp(0),
+            flow: &info,
+            out: &mut out,
+            expect: &mut expect,
+        };
+        p.on_data(Direction::ToServer, request.as_bytes(), &mut cx);
+        p.on_data(Direction::ToClient, response.as_bytes(), &mut cx);
+        p.on_close(&mut cx);
+        out.into_iter()
+            .find_map(|e| match e.record {
+                Record::Http(t) => Some(t),
+                _ => None,
+            })
+            .expect("an http record")
+    }
+
+    const BASIC: &str = "GET /admin HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YWRtaW46YWRtaW4=\r\n\r\n";
+    const PLAIN: &str = "GET /admin HTTP/1.1\r\nHost: x\r\n\r\n";
+
+    #[test]
+    fn http_auth_outcomes() {
+        let denied = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n";
+        let forbidden = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
+        let ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+        assert_eq!(http_auth_outcome(&tx(BASIC, denied)), Some(Outcome::Failure));
+        assert_eq!(http_auth_outcome(&tx(PLAIN, denied)), Some(Outcome::Failure));
+        assert_eq!(http_auth_outcome(&tx(BASIC, forbidden)), Some(Outcome::Failure));
+        // A 403 without credentials is an access rule, not a failed login.
+        assert_eq!(http_auth_outcome(&tx(PLAIN, forbidden)), None);
+        assert_eq!(http_auth_outcome(&tx(BASIC, ok)), Some(Outcome::Success));
+        assert_eq!(http_auth_outcome(&tx(PLAIN, ok)), None);
+    }
+
+    #[test]
+    fn http_basic_auth_guessing_trips_and_succeeds() {
+        let cfg = SenseConfig::default();
+        let mut s = Sensors::new(&cfg, ObservationSink::Local(Box::new(Aggregator::new(&cfg))));
+        let info = FlowInfo {
+            id: 7,
+            client: "203.0.113.66".parse().unwrap(),
+            server: "192.168.77.20".parse().unwrap(),
+            client_port: 40000,
+            server_port: 80,
+            proto: 6,
+        };
+        let denied = tx(BASIC, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n");
+        let ok = tx(BASIC, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        for i in 0..12 {
+            let ev = AppEvent {
+                ts: Timestamp(i * 1_000_000),
+                dir: Direction::ToClient,
+                tx_id: Some(0),
+                record: Record::Http(denied.clone()),
+            };
+            s.record(&info, &ev);
+        }
+        let ev = AppEvent {
+            ts: Timestamp(13_000_000),
+            dir: Direction::ToClient,
+            tx_id: Some(0),
+            record: Record::Http(ok),
+        };
+        s.record(&info, &ev);
+        s.finish();
+        let ObservationSink::Local(agg) = &s.sink else {
+            panic!()
+        };
+        let sids: Vec<u32> = agg.findings.iter().map(|f| f.sid).collect();
+        assert_eq!(sids, vec![9_200_121, 9_200_122, 9_200_123]);
+        assert_eq!(agg.findings[0].meta("service").unwrap(), ["http-auth"]);
+        assert_eq!(agg.findings[2].meta("failures").unwrap(), ["12"]);
+    }
+}
