@@ -1,6 +1,8 @@
-//! The compiled, immutable [`Engine`]: rules grouped by what they inspect (packets, TCP
-//! streams, app-layer transactions per protocol), each group with a multi-pattern prefilter per
-//! buffer over every rule's fast pattern, and the matching entry points.
+//! The compiled, immutable [`Engine`]: rules grouped by what they inspect (packets per
+//! protocol, direction and TCP session state, TCP streams per direction, app-layer
+//! transactions per protocol and side: Suricata's signature group heads), each group with a
+//! multi-pattern prefilter per buffer over every rule's fast pattern, and the matching entry
+//! points.
 
 use crate::buffers;
 use crate::input::PacketInfo;
@@ -10,9 +12,9 @@ use crate::keywords::bits::{BitNames, FlowVars};
 use crate::keywords::xbits::XbitTable;
 use crate::keywords::StepList;
 use crate::keywords::{self, header, Compiled, Cond};
+use crate::mpm::Scanner;
 use crate::threshold::{self, Verdict};
 use crate::{Alert, BuildOptions, Explain, FlowDetect, LoadReport, RuleSource, Skip, ThreadCtx};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use app::Record;
 use rules::{Action, BufferRef, Classifications, Direction, FlowDir, FlowState, Protocol, Rule};
 use std::sync::Mutex;
@@ -72,23 +74,46 @@ struct CRule {
     mixed: bool,
 }
 
-/// A prefilter: one automaton over one buffer, pattern `i` belonging to rule `rules[i]`.
+/// A prefilter: one automaton over one buffer. Patterns are deduplicated: unique pattern `p`
+/// stands for the rules `rules[ranges[p].0..ranges[p].1]`.
 #[derive(Debug)]
 struct Mpm {
     /// Buffer id (`u16::MAX` for the payload).
     buf: u16,
-    ac: AhoCorasick,
+    sc: Scanner,
+    /// Index of this automaton's first pattern among all the engine's patterns (for the
+    /// per-thread "pattern already seen" stamps).
+    base: u32,
+    ranges: Vec<(u32, u32)>,
     rules: Vec<u32>,
 }
 
+/// The rules one kind of inspection may meet (Suricata's signature group head): those whose
+/// protocol, direction and inspection kind fit, so no candidate is dropped for those reasons.
 #[derive(Debug, Default)]
 struct Group {
-    /// Rules without a prefilter pattern, checked every time.
+    /// Identifies the group among the engine's (for [`crate::HdrKey`]).
+    id: u32,
+    /// Rules without a prefilter pattern, checked every time, in evaluation order.
     always: Vec<u32>,
     mpm: Vec<Mpm>,
 }
 
 const PAYLOAD: u16 = u16::MAX;
+
+/// While a group is built, per buffer: its distinct patterns (with their index) and per
+/// pattern its rules.
+type BufPatterns = (u16, hashbrown::HashMap<Vec<u8>, usize>, Vec<Vec<u32>>);
+
+/// Identifier of the next group built (unique within an engine, as [`crate::HdrKey`] needs).
+static NEXT_GROUP: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Serial number of the next engine built.
+static NEXT_SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Groups with at most this many always-checked rules check them directly, without the
+/// per-thread header cache.
+const HDR_CACHE_MIN: usize = 8;
 
 /// Which contents of a rule may give its prefilter pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,16 +133,25 @@ enum FpFrom {
 pub struct Engine {
     rules: Vec<CRule>,
     bufs: Vec<BufferRef>,
-    pkt: [Group; 4],
-    stream: Group,
+    /// Packet groups, by [`pkt_index`].
+    pkt: Vec<Group>,
+    /// Stream-chunk groups, by direction (to server, to client).
+    stream: [Group; 2],
     /// Mixed rules (transaction rules with payload keywords), prefiltered on their payload
     /// part: run on every stream chunk to record which payload parts matched.
-    mixed: Group,
-    /// Protocols of the mixed rules (stream data of other flows is not gathered for them).
-    mixed_apps: Vec<app::AppProto>,
-    tx: Vec<(app::AppProto, Group)>,
+    /// Per protocol, by direction of the stream data (stream data of flows and directions
+    /// without such rules is not gathered).
+    mixed: Vec<(app::AppProto, [Group; 2])>,
+    /// Transaction groups per protocol, by side (to server, to client).
+    tx: Vec<(app::AppProto, [Group; 2])>,
     /// Evaluation order key per rule (flowbit setters first).
     order: Vec<u32>,
+    /// Position of each rule in evaluation order (`order`, then index).
+    rank: Vec<u32>,
+    /// Unique prefilter patterns over all groups.
+    npats: u32,
+    /// Distinguishes engines built in this process (for per-thread caches).
+    serial: u64,
     thresholds: Mutex<threshold::Table>,
     /// `xbits` of every host and IP pair (locked only by rules using xbits).
     xbits: Mutex<XbitTable>,
@@ -133,6 +167,31 @@ fn pkt_group(proto: u8) -> usize {
         1 | 58 => 2,
         _ => 3,
     }
+}
+
+/// Packet group of protocol group `pg` (see [`pkt_group`]), direction `dir` (0 = to server)
+/// and, for TCP, whether the packet is part of a reassembled session (its payload rules that
+/// inspect streams then skip the packet).
+fn pkt_index(pg: usize, dir: usize, tcp_stream: bool) -> usize {
+    pg * 4 + dir * 2 + usize::from(pg == 0 && tcp_stream)
+}
+
+/// Packet groups: 4 protocol groups, 2 directions, in a TCP session or not.
+const PKT_GROUPS: usize = 16;
+
+/// Directions a rule can match in (bit 0 to server, bit 1 to client), from its `flow`.
+fn dir_mask(c: &Compiled) -> u8 {
+    let mut m = 3;
+    for x in &c.conds {
+        if let Cond::Flow(f) = x {
+            match f.dir {
+                Some(FlowDir::ToServer) => m &= 1,
+                Some(FlowDir::ToClient) => m &= 2,
+                None => {}
+            }
+        }
+    }
+    m
 }
 
 fn map_app(p: rules::AppProto) -> Option<app::AppProto> {
@@ -299,12 +358,14 @@ impl Engine {
         let mut e = Engine {
             rules: crules,
             bufs,
-            pkt: Default::default(),
-            stream: Group::default(),
-            mixed: Group::default(),
-            mixed_apps: Vec::new(),
+            pkt: Vec::new(),
+            stream: Default::default(),
+            mixed: Vec::new(),
             tx: Vec::new(),
             order,
+            rank: Vec::new(),
+            npats: 0,
+            serial: NEXT_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             thresholds: Mutex::new(threshold::Table::default()),
             xbits: Mutex::new(XbitTable::default()),
             ruleset_id: format!("{h:016x}"),
@@ -347,78 +408,161 @@ impl Engine {
     }
 
     fn build_groups(&mut self) {
-        let mut pkt: [Vec<u32>; 4] = Default::default();
-        let mut stream = Vec::new();
-        let mut mixed = Vec::new();
-        let mut tx: Vec<(app::AppProto, Vec<u32>)> = Vec::new();
-        let mut mixed_apps = Vec::new();
+        let mut idx: Vec<u32> = (0..self.rules.len() as u32).collect();
+        idx.sort_by_key(|&i| (self.order.get(i as usize).copied().unwrap_or(1), i));
+        let mut rank = vec![0u32; self.rules.len()];
+        for (pos, &i) in idx.iter().enumerate() {
+            if let Some(r) = rank.get_mut(i as usize) {
+                *r = pos as u32;
+            }
+        }
+        self.rank = rank;
+        let mut pkt: Vec<Vec<u32>> = vec![Vec::new(); PKT_GROUPS];
+        let mut stream: [Vec<u32>; 2] = Default::default();
+        let mut mixed: Vec<(app::AppProto, [Vec<u32>; 2])> = Vec::new();
+        let mut tx: Vec<(app::AppProto, [Vec<u32>; 2])> = Vec::new();
         for (i, r) in self.rules.iter().enumerate() {
             let i = i as u32;
+            let dm = dir_mask(&r.c);
+            let dirs = [dm & 1 != 0, dm & 2 != 0];
+            let streams = matches!(r.kind, Kind::Payload { stream: true, .. });
             match r.kind {
                 Kind::Header { .. } | Kind::Payload { packet: true, .. } => {
-                    for (g, list) in pkt.iter_mut().enumerate() {
+                    for pg in 0..4 {
                         let fits = match r.ip_protos {
                             None => true,
-                            Some(ps) => ps.iter().any(|&p| pkt_group(p) == g),
+                            Some(ps) => ps.iter().any(|&p| pkt_group(p) == pg),
                         };
-                        if fits {
-                            list.push(i);
+                        if !fits {
+                            continue;
+                        }
+                        for (dir, _) in dirs.iter().enumerate().filter(|(_, &d)| d) {
+                            for ts in [false, true] {
+                                // Non-TCP groups have no session variant; in a TCP session,
+                                // rules that inspect streams skip the packet payload.
+                                if ts && (pg != 0 || streams) {
+                                    continue;
+                                }
+                                if let Some(l) = pkt.get_mut(pkt_index(pg, dir, ts)) {
+                                    l.push(i);
+                                }
+                            }
                         }
                     }
-                    if let Kind::Payload { stream: true, .. } = r.kind {
-                        stream.push(i);
+                    if streams {
+                        for (l, _) in stream.iter_mut().zip(dirs).filter(|(_, d)| *d) {
+                            l.push(i);
+                        }
                     }
                 }
-                Kind::Payload { stream: true, .. } => stream.push(i),
+                Kind::Payload { stream: true, .. } => {
+                    for (l, _) in stream.iter_mut().zip(dirs).filter(|(_, d)| *d) {
+                        l.push(i);
+                    }
+                }
                 Kind::Payload { .. } => {}
                 Kind::Tx => {
                     let Some(p) = r.app else { continue };
+                    let sides = [r.tx_dirs.0 && dirs[0], r.tx_dirs.1 && dirs[1]];
                     if r.mixed {
-                        mixed.push(i);
-                        if !mixed_apps.contains(&p) {
-                            mixed_apps.push(p);
+                        let slot = match mixed.iter().position(|(q, _)| *q == p) {
+                            Some(k) => k,
+                            None => {
+                                mixed.push((p, Default::default()));
+                                mixed.len() - 1
+                            }
+                        };
+                        if let Some((_, ls)) = mixed.get_mut(slot) {
+                            for (l, _) in ls.iter_mut().zip(sides).filter(|(_, d)| *d) {
+                                l.push(i);
+                            }
                         }
                     }
-                    match tx.iter_mut().find(|(q, _)| *q == p) {
-                        Some((_, l)) => l.push(i),
-                        None => tx.push((p, vec![i])),
+                    let slot = match tx.iter().position(|(q, _)| *q == p) {
+                        Some(k) => k,
+                        None => {
+                            tx.push((p, Default::default()));
+                            tx.len() - 1
+                        }
+                    };
+                    if let Some((_, ls)) = tx.get_mut(slot) {
+                        for (l, _) in ls.iter_mut().zip(sides).filter(|(_, d)| *d) {
+                            l.push(i);
+                        }
                     }
                 }
             }
         }
-        let groups: Vec<Group> = pkt.iter().map(|l| self.group(l, FpFrom::Any)).collect();
-        for (slot, g) in self.pkt.iter_mut().zip(groups) {
-            *slot = g;
-        }
-        self.stream = self.group(&stream, FpFrom::Any);
-        self.mixed = self.group(&mixed, FpFrom::Payload);
-        self.mixed_apps = mixed_apps;
+        let mut npats = 0u32;
+        self.pkt = pkt
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                // Unused slots (non-TCP session variants) stay empty.
+                let used = k < 4 || k % 2 == 0;
+                if used {
+                    self.group(l, FpFrom::Any, &mut npats)
+                } else {
+                    Group::default()
+                }
+            })
+            .collect();
+        self.stream = [
+            self.group(&stream[0], FpFrom::Any, &mut npats),
+            self.group(&stream[1], FpFrom::Any, &mut npats),
+        ];
+        self.mixed = mixed
+            .iter()
+            .map(|(p, [a, b])| {
+                (
+                    *p,
+                    [
+                        self.group(a, FpFrom::Payload, &mut npats),
+                        self.group(b, FpFrom::Payload, &mut npats),
+                    ],
+                )
+            })
+            .collect();
         self.tx = tx
             .iter()
-            .map(|(p, l)| (*p, self.group(l, FpFrom::Buffers)))
+            .map(|(p, [a, b])| {
+                (
+                    *p,
+                    [
+                        self.group(a, FpFrom::Buffers, &mut npats),
+                        self.group(b, FpFrom::Buffers, &mut npats),
+                    ],
+                )
+            })
             .collect();
+        self.npats = npats;
     }
 
-    /// The prefilter pattern of a rule: the explicit fast_pattern, else the longest positive
-    /// content (any positive content must match, so any is a sound prefilter).
+    /// The prefilter pattern of a rule: the content marked `fast_pattern`, else the longest
+    /// positive content (any positive content must match, so any is a sound prefilter).
     fn fast_pattern(&self, r: &CRule, from: FpFrom) -> Option<(u16, Vec<u8>)> {
-        let mut best: Option<(u16, Vec<u8>, bool)> = None;
-        let mut consider = |buf: u16, c: &keywords::content::ContentM, explicit: bool| {
+        let mut best: Option<(u16, &[u8], bool)> = None;
+        fn consider<'a>(
+            buf: u16,
+            c: &'a keywords::content::ContentM,
+            best: &mut Option<(u16, &'a [u8], bool)>,
+        ) {
             if c.negated {
                 return;
             }
-            let better = match &best {
+            let explicit = c.fast_pattern;
+            let better = match best {
                 None => true,
-                Some((_, p, e)) => (explicit && !e) || (explicit == *e && c.pat.len() > p.len()),
+                Some((_, p, e)) => (explicit && !*e) || (explicit == *e && c.pat.len() > p.len()),
             };
             if better {
-                best = Some((buf, c.pat.to_ascii_lowercase(), explicit));
+                *best = Some((buf, &c.pat, explicit));
             }
-        };
+        }
         if let Some(p) = r.c.payload.as_ref().filter(|_| from != FpFrom::Buffers) {
             for s in &p.steps {
                 if let keywords::Step::Content(c) = s {
-                    consider(PAYLOAD, c, false);
+                    consider(PAYLOAD, c, &mut best);
                 }
             }
         }
@@ -430,65 +574,158 @@ impl Engine {
         for ((_, l), id) in bufs.iter().zip(&r.buf_ids) {
             for s in &l.steps {
                 if let keywords::Step::Content(c) = s {
-                    consider(*id, c, false);
+                    consider(*id, c, &mut best);
                 }
             }
         }
-        best.map(|(b, p, _)| (b, p))
+        best.map(|(b, p, _)| (b, p.to_ascii_lowercase()))
     }
 
-    fn group(&self, list: &[u32], from: FpFrom) -> Group {
-        let mut g = Group::default();
-        let mut per_buf: Vec<(u16, Vec<Vec<u8>>, Vec<u32>)> = Vec::new();
+    /// Builds the group of rules `list`: one automaton per buffer over the rules' fast
+    /// patterns (each distinct pattern once), the rules without one checked always.
+    fn group(&self, list: &[u32], from: FpFrom, npats: &mut u32) -> Group {
+        let mut g = Group {
+            id: NEXT_GROUP.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..Group::default()
+        };
+        // Per buffer: the distinct patterns, and per pattern its rules.
+        let mut per_buf: Vec<BufPatterns> = Vec::new();
         for &i in list {
             let Some(r) = self.rules.get(i as usize) else {
                 continue;
             };
             match self.fast_pattern(r, from) {
-                Some((b, pat)) => match per_buf.iter_mut().find(|(x, _, _)| *x == b) {
-                    Some((_, pats, ids)) => {
-                        pats.push(pat);
-                        ids.push(i);
+                Some((b, pat)) => {
+                    let slot = match per_buf.iter().position(|(x, _, _)| *x == b) {
+                        Some(k) => k,
+                        None => {
+                            per_buf.push((b, hashbrown::HashMap::new(), Vec::new()));
+                            per_buf.len() - 1
+                        }
+                    };
+                    if let Some((_, pats, ids)) = per_buf.get_mut(slot) {
+                        let n = ids.len();
+                        let k = *pats.entry(pat).or_insert(n);
+                        if k == n {
+                            ids.push(Vec::new());
+                        }
+                        if let Some(v) = ids.get_mut(k) {
+                            v.push(i);
+                        }
                     }
-                    None => per_buf.push((b, vec![pat], vec![i])),
-                },
+                }
                 None => g.always.push(i),
             }
         }
         for (buf, pats, ids) in per_buf {
-            match AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&pats)
-            {
-                Ok(ac) => g.mpm.push(Mpm { buf, ac, rules: ids }),
-                Err(_) => g.always.extend(ids),
+            let mut ordered: Vec<(Vec<u8>, usize)> = pats.into_iter().collect();
+            ordered.sort_by_key(|(_, k)| *k);
+            let pats: Vec<&[u8]> = ordered.iter().map(|(p, _)| p.as_slice()).collect();
+            let sc = Scanner::new(&pats);
+            let mut ranges = Vec::with_capacity(ids.len());
+            let mut rules = Vec::new();
+            for v in &ids {
+                let a = rules.len() as u32;
+                rules.extend_from_slice(v);
+                ranges.push((a, rules.len() as u32));
             }
+            let base = *npats;
+            *npats = npats.saturating_add(ids.len() as u32);
+            g.mpm.push(Mpm {
+                buf,
+                sc,
+                base,
+                ranges,
+                rules,
+            });
         }
+        let rank = &self.rank;
         g.always
-            .sort_by_key(|&i| (self.order.get(i as usize).copied().unwrap_or(1), i));
+            .sort_by_key(|&i| rank.get(i as usize).copied().unwrap_or(u32::MAX));
         g
     }
 
-    /// Collects the candidate rules of group `g` into `tcx.cand`, sorted in evaluation order.
-    /// `buf(id, f)` calls `f` on every instance of buffer `id`.
-    fn candidates(&self, g: &Group, tcx: &mut ThreadCtx, mut buf: impl FnMut(u16, &mut dyn FnMut(&[u8]))) {
+    /// Appends to `tcx.cand` the always-checked rules of `g` whose header matches `p`, from the
+    /// per-thread cache when this header was seen before.
+    fn always_for(&self, g: &Group, p: &PacketInfo<'_>, tcx: &mut ThreadCtx) {
+        if tcx.hdr_engine != self.serial {
+            tcx.hdr.clear();
+            tcx.hdr_engine = self.serial;
+        }
+        let key = crate::HdrKey {
+            group: g.id,
+            proto: p.proto,
+            src: p.src,
+            dst: p.dst,
+            sport: p.sport,
+            dport: p.dport,
+            app: p.app_proto,
+        };
+        if let Some(v) = tcx.hdr.get(&key) {
+            tcx.cand.extend_from_slice(v);
+            return;
+        }
+        let v: Vec<u32> = g
+            .always
+            .iter()
+            .copied()
+            .filter(|&i| self.rules.get(i as usize).is_some_and(|r| self.header_ok(r, p)))
+            .collect();
+        tcx.cand.extend_from_slice(&v);
+        if tcx.hdr.len() >= crate::MAX_HDR_CACHE {
+            tcx.hdr.clear();
+        }
+        tcx.hdr.insert(key, v);
+    }
+
+    /// Collects the candidate rules of group `g` into `tcx.cand`, each once, in evaluation
+    /// order. `buf(id, f)` calls `f` on every instance of buffer `id`.
+    fn candidates(
+        &self,
+        g: &Group,
+        hdr: Option<&PacketInfo<'_>>,
+        tcx: &mut ThreadCtx,
+        mut buf: impl FnMut(u16, &mut dyn FnMut(&[u8])),
+    ) {
         tcx.cand.clear();
-        tcx.cand.extend_from_slice(&g.always);
+        match hdr {
+            Some(p) if g.always.len() > HDR_CACHE_MIN => self.always_for(g, p, tcx),
+            _ => tcx.cand.extend_from_slice(&g.always),
+        }
+        if g.mpm.is_empty() {
+            return;
+        }
+        let gen = tcx.next_gen(self.rules.len(), self.npats as usize);
+        let n_always = tcx.cand.len();
+        let ThreadCtx {
+            cand, stamp, pstamp, ..
+        } = tcx;
         for m in &g.mpm {
-            let cand = &mut tcx.cand;
             buf(m.buf, &mut |inst: &[u8]| {
-                for hit in m.ac.find_overlapping_iter(inst) {
-                    if let Some(&r) = m.rules.get(hit.pattern().as_usize()) {
-                        cand.push(r);
+                m.sc.scan(inst, &mut |p: u32| {
+                    let p = p as usize;
+                    match pstamp.get_mut((m.base as usize).saturating_add(p)) {
+                        Some(s) if *s != gen => *s = gen,
+                        _ => return,
                     }
-                }
+                    let Some(&(a, b)) = m.ranges.get(p) else {
+                        return;
+                    };
+                    for &r in m.rules.get(a as usize..b as usize).unwrap_or(&[]) {
+                        if let Some(s) = stamp.get_mut(r as usize) {
+                            if *s != gen {
+                                *s = gen;
+                                cand.push(r);
+                            }
+                        }
+                    }
+                });
             });
         }
-        let order = &self.order;
-        tcx.cand
-            .sort_unstable_by_key(|&i| (order.get(i as usize).copied().unwrap_or(1), i));
-        tcx.cand.dedup();
+        if cand.len() > n_always {
+            let rank = &self.rank;
+            cand.sort_unstable_by_key(|&i| rank.get(i as usize).copied().unwrap_or(u32::MAX));
+        }
     }
 
     /// Inspects one packet with the packet rules (header rules, payload rules of UDP/ICMP/...,
@@ -501,11 +738,12 @@ impl Engine {
         pkt: &PacketInfo<'_>,
         tcp_stream: bool,
     ) {
-        let Some(g) = self.pkt.get(pkt_group(pkt.proto)) else {
+        let dir = usize::from(!pkt.to_server);
+        let Some(g) = self.pkt.get(pkt_index(pkt_group(pkt.proto), dir, tcp_stream)) else {
             return;
         };
         let payload = pkt.payload;
-        self.candidates(g, tcx, |b, f| {
+        self.candidates(g, Some(pkt), tcx, |b, f| {
             if b == PAYLOAD && !payload.is_empty() {
                 f(payload);
             }
@@ -535,7 +773,10 @@ impl Engine {
     /// Inspects a chunk of reassembled TCP stream data (`pkt.payload`, `pkt.stream == true`).
     pub fn inspect_stream(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
         let payload = pkt.payload;
-        self.candidates(&self.stream, tcx, |b, f| {
+        let Some(g) = self.stream.get(usize::from(!pkt.to_server)) else {
+            return;
+        };
+        self.candidates(g, Some(pkt), tcx, |b, f| {
             if b == PAYLOAD && !payload.is_empty() {
                 f(payload);
             }
@@ -554,16 +795,19 @@ impl Engine {
     /// Gathers a stream chunk for the payload part of the mixed rules, and inspects the
     /// gathered data once it reaches Suricata's raw chunk size.
     fn mixed_stream(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
-        if pkt.payload.is_empty() || !pkt.app_proto.is_some_and(|p| self.mixed_apps.contains(&p)) {
+        let dir = usize::from(!pkt.to_server);
+        let Some(proto) = pkt.app_proto else {
+            return;
+        };
+        if pkt.payload.is_empty() || self.mixed_group(proto, dir).is_none() {
             return;
         }
-        let dir = usize::from(!pkt.to_server);
         let full = fd
             .mixed_buf
             .get(dir)
             .is_some_and(|b| b.len().saturating_add(pkt.payload.len()) > crate::MAX_MIXED_BUF);
         if full {
-            self.mixed_flush(tcx, fd, dir);
+            self.mixed_flush(tcx, fd, dir, proto);
         }
         let Some(buf) = fd.mixed_buf.get_mut(dir) else {
             return;
@@ -571,14 +815,21 @@ impl Engine {
         let take = pkt.payload.len().min(crate::MAX_MIXED_BUF);
         buf.extend_from_slice(pkt.payload.get(..take).unwrap_or(&[]));
         if buf.len() >= crate::RAW_CHUNK_SIZE {
-            self.mixed_flush(tcx, fd, dir);
+            self.mixed_flush(tcx, fd, dir, proto);
         }
+    }
+
+    /// The mixed rules of protocol `proto` whose payload part inspects stream data of `dir`
+    /// (none when there are no such rules).
+    fn mixed_group(&self, proto: app::AppProto, dir: usize) -> Option<&Group> {
+        let (_, gs) = self.mixed.iter().find(|(p, _)| *p == proto)?;
+        gs.get(dir).filter(|g| !g.always.is_empty() || !g.mpm.is_empty())
     }
 
     /// Inspects the gathered stream data of `dir` (one raw chunk) with the payload part of the
     /// mixed rules and records which matched (claimed by the next transaction inspected on that
     /// side).
-    fn mixed_flush(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, dir: usize) {
+    fn mixed_flush(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, dir: usize, proto: app::AppProto) {
         let Some(buf) = fd.mixed_buf.get_mut(dir) else {
             return;
         };
@@ -586,7 +837,10 @@ impl Engine {
             return;
         }
         let data = std::mem::take(buf);
-        self.candidates(&self.mixed, tcx, |b, f| {
+        let Some(g) = self.mixed_group(proto, dir) else {
+            return;
+        };
+        self.candidates(g, None, tcx, |b, f| {
             if b == PAYLOAD {
                 f(&data);
             }
@@ -674,7 +928,7 @@ impl Engine {
             Record::Ssh(_) => app::AppProto::Ssh,
             _ => return,
         };
-        let Some((_, g)) = self.tx.iter().find(|(p, _)| *p == proto) else {
+        let Some((_, groups)) = self.tx.iter().find(|(p, _)| *p == proto) else {
             return;
         };
         let sides: &[bool] = match rec {
@@ -707,19 +961,30 @@ impl Engine {
             cache.len() - 1
         };
         tcx.alerted.clear();
-        if pkt.proto == 6 && self.mixed_apps.contains(&proto) {
+        if pkt.proto == 6 {
             // The transaction's completion triggers raw inspection of what is left
             // (`AppLayerParserTriggerRawStreamReassembly`).
             for &to_server in sides {
-                self.mixed_flush(tcx, fd, usize::from(!to_server));
+                self.mixed_flush(tcx, fd, usize::from(!to_server), proto);
             }
         }
         for &to_server in sides {
-            // Candidates: prefilter over every buffer of both sides' natural directions.
+            let Some(g) = groups.get(usize::from(!to_server)) else {
+                continue;
+            };
+            let mut side_pkt = *pkt;
+            if !to_server {
+                side_pkt.src = pkt.dst;
+                side_pkt.dst = pkt.src;
+                side_pkt.sport = pkt.dport;
+                side_pkt.dport = pkt.sport;
+            }
+            side_pkt.to_server = to_server;
+            // Candidates: prefilter over every buffer the side's rules inspect.
             {
                 let cache_ref = &mut cache;
                 let fetch_ref = &mut fetch;
-                self.candidates(g, tcx, |b, f| {
+                self.candidates(g, Some(&side_pkt), tcx, |b, f| {
                     let Some(bref) = bufs.get(b as usize) else { return };
                     let (ts, tc) = buffers::directions(bref.buffer);
                     let side = if ts && tc { to_server } else { ts };
@@ -731,14 +996,6 @@ impl Engine {
                     }
                 });
             }
-            let mut side_pkt = *pkt;
-            if !to_server {
-                side_pkt.src = pkt.dst;
-                side_pkt.dst = pkt.src;
-                side_pkt.sport = pkt.dport;
-                side_pkt.dport = pkt.sport;
-            }
-            side_pkt.to_server = to_server;
             let cand = std::mem::take(&mut tcx.cand);
             for &i in &cand {
                 if tcx.alerted.contains(&i) {
@@ -1570,6 +1827,68 @@ alert tcp any any -> any any (flags:SA; xbits:isset,scan,track ip_pair; sid:2;)"
         sa.ts = syn.ts + 7_000_000;
         e.inspect_packet(&mut tcx, &mut FlowDetect::default(), &sa, true);
         assert_eq!(sids(&e, &mut tcx), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn shared_fast_patterns_and_repeated_hits_give_each_rule_once() {
+        let (e, r) = build(
+            r#"alert tcp any any -> any any (content:"abc"; sid:1;)
+alert tcp any any -> any any (content:"ABC"; nocase; content:"x"; sid:2;)
+alert tcp any any -> any any (flow:to_client; content:"abc"; sid:3;)
+alert tcp any any -> any any (content:"q"; content:"abc"; fast_pattern; content:"zzzz"; sid:4;)"#,
+            BuildOptions::default(),
+        );
+        assert_eq!(r.loaded, 4, "{:?}", r.skipped);
+        let mut tcx = ThreadCtx::default();
+        let mut p = PacketInfo::test(b"abc abc ABC x abc q zzzz");
+        p.stream = true;
+        e.inspect_stream(&mut tcx, &mut FlowDetect::default(), &p);
+        // Sid 3 only inspects the to-client side.
+        assert_eq!(sids(&e, &mut tcx), vec![1, 2, 4]);
+        p.to_server = false;
+        e.inspect_stream(&mut tcx, &mut FlowDetect::default(), &p);
+        assert_eq!(sids(&e, &mut tcx), vec![1, 2, 3, 4]);
+        // The explicit fast pattern is present but another content is not.
+        let mut p = PacketInfo::test(b"abc q zzz");
+        p.stream = true;
+        e.inspect_stream(&mut tcx, &mut FlowDetect::default(), &p);
+        assert_eq!(sids(&e, &mut tcx), vec![1]);
+    }
+
+    #[test]
+    fn header_cache_is_keyed_by_the_header_and_the_engine() {
+        let text: String = (0..20)
+            .map(|k| format!("alert tcp any any -> any {} (flags:S; sid:{};)\n", 80 + k, k + 1))
+            .collect();
+        let (e, r) = build(&text, BuildOptions::default());
+        assert_eq!(r.loaded, 20);
+        let mut tcx = ThreadCtx::default();
+        let mut p = PacketInfo::test(b"");
+        p.tcp_flags = Some(0x02);
+        for port in [80u16, 81, 80, 120, 99] {
+            p.dport = port;
+            e.inspect_packet(&mut tcx, &mut FlowDetect::default(), &p, true);
+            let want: Vec<u32> = if (80..100).contains(&port) {
+                vec![u32::from(port) - 79]
+            } else {
+                vec![]
+            };
+            assert_eq!(sids(&e, &mut tcx), want, "port {port}");
+        }
+        // Another engine with the same thread context: its own rules, not the cached lists.
+        let text: String = (0..20)
+            .map(|k| {
+                format!(
+                    "alert tcp any any -> any {} (flags:S; sid:{};)\n",
+                    81 + k,
+                    k + 100
+                )
+            })
+            .collect();
+        let (e2, _) = build(&text, BuildOptions::default());
+        p.dport = 99;
+        e2.inspect_packet(&mut tcx, &mut FlowDetect::default(), &p, true);
+        assert_eq!(sids(&e2, &mut tcx), vec![118]);
     }
 
     #[test]

@@ -5,8 +5,13 @@
 //! An [`Engine`] is built once from rule texts and `classification.config`, is immutable and
 //! shared by `Arc` across workers. Every rule it cannot enforce exactly is reported in the
 //! [`LoadReport`] (file, line, sid, keyword, reason) and left out — never loaded weaker.
-//! Rules are grouped by what they inspect; each group has an Aho-Corasick prefilter per buffer
-//! over each rule's longest content. Per flow, a [`FlowDetect`] keeps flowbits/flowints and
+//! Rules are grouped, once at load, by what they inspect (packets per IP protocol, direction
+//! and TCP session state; stream chunks and mixed rules per direction; transactions per
+//! protocol and side), so an inspection meets only rules that can apply to it. Each group has
+//! a multi-pattern prefilter (module `mpm`) per buffer over each rule's fast pattern (the content
+//! marked `fast_pattern`, else the longest), each distinct pattern once; candidates are
+//! deduplicated with per-thread stamps, and the header check of the rules without a pattern
+//! is cached per thread and header. Per flow, a [`FlowDetect`] keeps flowbits/flowints and
 //! the stream data not yet inspected; per worker, a [`ThreadCtx`] keeps scratch space and the
 //! alerts produced, which the caller drains and writes.
 //!
@@ -31,6 +36,7 @@ mod engine;
 mod input;
 mod inspect;
 pub mod keywords;
+mod mpm;
 mod threshold;
 
 pub use engine::{Engine, RuleMeta};
@@ -227,4 +233,52 @@ pub struct ThreadCtx {
     pub(crate) cand: Vec<u32>,
     pub(crate) vars: Vec<u64>,
     pub(crate) alerted: Vec<u32>,
+    /// Per rule: the candidate collection that last took it (see `gen`).
+    pub(crate) stamp: Vec<u32>,
+    /// Per prefilter pattern: the candidate collection that last saw it.
+    pub(crate) pstamp: Vec<u32>,
+    /// Current candidate collection, so that nothing is cleared between collections.
+    pub(crate) gen: u32,
+    /// Per group and packet header: the group's always-checked rules whose header matches
+    /// (the header check depends on nothing else, so a flow direction computes it once).
+    pub(crate) hdr: hashbrown::HashMap<HdrKey, Vec<u32>>,
+    /// The engine [`ThreadCtx::hdr`] was filled for (a reload empties it).
+    pub(crate) hdr_engine: u64,
+}
+
+/// Most entries of [`ThreadCtx::hdr`]; it is emptied when full.
+pub(crate) const MAX_HDR_CACHE: usize = 4096;
+
+/// What a rule header check looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct HdrKey {
+    pub group: u32,
+    pub proto: u8,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub sport: u16,
+    pub dport: u16,
+    pub app: Option<app::AppProto>,
+}
+
+impl ThreadCtx {
+    /// Starts a candidate collection over `rules` rules and `pats` patterns: returns its
+    /// stamp, sizing the stamp arrays first (and resetting them when the counter wraps).
+    pub(crate) fn next_gen(&mut self, rules: usize, pats: usize) -> u32 {
+        if self.stamp.len() < rules {
+            self.stamp.resize(rules, 0);
+        }
+        if self.pstamp.len() < pats {
+            self.pstamp.resize(pats, 0);
+        }
+        self.gen = match self.gen.checked_add(1) {
+            Some(g) => g,
+            None => {
+                self.stamp.iter_mut().for_each(|s| *s = 0);
+                self.pstamp.iter_mut().for_each(|s| *s = 0);
+                1
+            }
+        };
+        self.gen
+    }
 }

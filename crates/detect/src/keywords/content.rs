@@ -33,6 +33,8 @@ pub struct ContentM {
     pub distance: Option<Num>,
     pub within: Option<Num>,
     pub endswith: bool,
+    /// Marked `fast_pattern`: the rule's prefilter pattern.
+    pub fast_pattern: bool,
 }
 
 impl ContentM {
@@ -71,6 +73,7 @@ impl ContentM {
             distance: c.distance.as_ref().map(|d| num(d, vars)).transpose()?,
             within: c.within.as_ref().map(|d| num(d, vars)).transpose()?,
             endswith: c.endswith,
+            fast_pattern: c.fast_pattern.is_some(),
         })
     }
 
@@ -198,6 +201,7 @@ mod tests {
             distance: None,
             within: None,
             endswith: false,
+            fast_pattern: false,
         }
     }
 
