@@ -165,7 +165,8 @@ impl Worker {
 
     fn packet(&mut self, ts: Timestamp, pkt: &Packet<'_>, frame_len: usize, pcap_cnt: u64) {
         if !wants_flow(pkt) {
-            // GRE, IGMP, ...: no flow, as in Suricata (header-only rules will still see them).
+            // GRE, IGMP, ...: no flow, as in Suricata. (Rules are not run on flow-less packets yet;
+            // Suricata would still match header-only rules on them.)
             return;
         }
         let mut evicted = std::mem::take(&mut self.ended);
