@@ -10,6 +10,7 @@ mod worker;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -77,6 +78,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// Output cut short by the reader (`| head`) is not an error worth a message.
+fn quiet_on_broken_pipe(e: std::io::Error) -> Result<ExitCode> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(e.into())
+    }
+}
+
 fn sqli_check(files: &[PathBuf]) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -104,10 +114,15 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
         settings.set(kv)?;
     }
     if cli.list_keywords {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         for k in rules::keywords() {
-            println!("{}: {}", k.name, k.description);
+            if let Err(e) = writeln!(out, "{}: {}", k.name, k.description) {
+                return quiet_on_broken_pipe(e);
+            }
         }
-        return Ok(ExitCode::SUCCESS);
+        return out
+            .flush()
+            .map_or_else(quiet_on_broken_pipe, |_| Ok(ExitCode::SUCCESS));
     }
     let rule_files: Vec<PathBuf> = cli.sig_exclusive.iter().chain(cli.sig.iter()).cloned().collect();
     let detect_opts = detect::BuildOptions {

@@ -174,3 +174,29 @@ fn sqli_check_reads_lines_from_files_and_stdin() {
     let o = child.wait_with_output().unwrap();
     assert!(String::from_utf8(o.stdout).unwrap().starts_with("sqli\t"));
 }
+
+#[test]
+fn listing_keywords_into_a_closed_pipe_is_not_a_panic() {
+    let out = common::outdir("list-keywords");
+    let err = out.join("stderr.txt");
+    // The reader (`true`) is gone before the listing starts, so its first write hits EPIPE.
+    let script = format!(
+        "(sleep 0.3; {} --list-keywords 2>{}) | true; exit ${{PIPESTATUS[0]}}",
+        env!("CARGO_BIN_EXE_sentinelle"),
+        err.display()
+    );
+    let status = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    let stderr = std::fs::read_to_string(&err).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sentinelle"))
+        .arg("--list-keywords")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.lines().any(|l| l.starts_with("content:")), "{text}");
+    assert!(text.lines().count() > 100);
+}
