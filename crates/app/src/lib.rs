@@ -263,6 +263,28 @@ impl Record {
             r => r.event_type(),
         }
     }
+
+    /// The app-layer events raised on this transaction (`app-layer-event:PROTO.NAME`), names
+    /// from [`app_events`]; empty for records that carry none.
+    pub fn events(&self) -> &[&'static str] {
+        match self {
+            Record::Http(t) => &t.events,
+            Record::Tls(t) => &t.events,
+            Record::Smtp(t) => &t.events,
+            _ => &[],
+        }
+    }
+}
+
+/// The app-layer event names (Suricata 7.0.10's, lower case) a protocol's parser raises on its
+/// transactions, for `app-layer-event:PROTO.NAME`; `None` for protocols that raise none here.
+pub fn app_events(proto: AppProto) -> Option<&'static [&'static str]> {
+    match proto {
+        AppProto::Http => Some(http::EVENTS),
+        AppProto::Tls => Some(tls::EVENTS),
+        AppProto::Smtp => Some(smtp::EVENTS),
+        _ => None,
+    }
 }
 
 /// `fileinfo` record: a file seen in a protocol (HTTP bodies, FTP data, SMTP attachments).

@@ -926,6 +926,8 @@ impl Engine {
             }
             Record::Tls(_) => app::AppProto::Tls,
             Record::Ssh(_) => app::AppProto::Ssh,
+            // Only `app-layer-event` inspects SMTP transactions.
+            Record::Smtp(_) => app::AppProto::Smtp,
             _ => return,
         };
         let Some((_, groups)) = self.tx.iter().find(|(p, _)| *p == proto) else {
@@ -1407,7 +1409,7 @@ fn compile_rule(
             .bufs
             .iter()
             .map(|(b, _)| (b.buffer.name(), buffers::proto_of(b.buffer)))
-            .chain(c.tx_conds.iter().map(|t| ("tls.version", Some(t.proto()))));
+            .chain(c.tx_conds.iter().map(|t| (t.keyword(), Some(t.proto()))));
         for (name, p) in wants {
             match (app, p) {
                 (None, Some(p)) => app = Some(p),

@@ -18,6 +18,78 @@ mod tests;
 pub use parser::{HttpParser, HttpStats};
 pub use tx::{Headers, HttpTx, Progress};
 
+/// The app-layer events of Suricata 7.0.10's `app-layer-htp.c` (`http_decoder_event_table`)
+/// that this parser raises, by rule name (`app-layer-event:http.NAME`).
+pub const EVENTS: &[&str] = &[EV_AUTH_UNRECOGNIZED, EV_TOO_MANY_ENCODING_LAYERS];
+
+/// An `Authorization` header whose scheme is not Basic, Digest or Bearer
+/// (libhtp's `HTP_AUTH_UNRECOGNIZED`).
+pub(crate) const EV_AUTH_UNRECOGNIZED: &str = "request_auth_unrecognized";
+/// More response `Content-Encoding` layers than libhtp's limit (2, Suricata's default).
+pub(crate) const EV_TOO_MANY_ENCODING_LAYERS: &str = "too_many_encoding_layers";
+/// libhtp's `response_decompression_layer_limit` as Suricata 7 configures it by default.
+const DECOMPRESSION_LAYER_LIMIT: usize = 2;
+/// libhtp's `response_lzma_layer_limit` default.
+const LZMA_LAYER_LIMIT: usize = 1;
+
+/// Whether libhtp's `htp_tx_state_response_headers` logs "Too many response content encoding
+/// layers" for this `Content-Encoding` value: a value that is not exactly one known coding is
+/// split on `,` and space, and more than [`DECOMPRESSION_LAYER_LIMIT`] tokens is too many
+/// (unless the lzma bomb check stops the walk first).
+pub(crate) fn too_many_encoding_layers(ce: &[u8]) -> bool {
+    let norzero = |want: &[u8]| {
+        let mut it = ce.iter().filter(|&&c| c != 0);
+        want.iter()
+            .all(|w| it.next().is_some_and(|c| c.eq_ignore_ascii_case(w)))
+            && it.next().is_none()
+    };
+    if [
+        &b"gzip"[..],
+        b"x-gzip",
+        b"deflate",
+        b"x-deflate",
+        b"lzma",
+        b"inflate",
+    ]
+    .iter()
+    .any(|w| norzero(w))
+    {
+        return false;
+    }
+    let is_sep = |c: u8| c == b',' || c == b' ';
+    let mut input = ce;
+    let mut layers = 0usize;
+    while !input.is_empty() {
+        // get_token: skip leading separators, the token runs to the next separator.
+        let Some(start) = input.iter().position(|&c| !is_sep(c)) else {
+            break;
+        };
+        let tok = &input[start..];
+        let tok_len = tok.iter().position(|&c| is_sep(c)).unwrap_or(tok.len());
+        let tok = &tok[..tok_len];
+        layers += 1;
+        if layers > DECOMPRESSION_LAYER_LIMIT {
+            return true;
+        }
+        // nblzma counts every token; the bomb check applies to an exact "lzma" token.
+        if tok == b"lzma" && layers > LZMA_LAYER_LIMIT {
+            return false;
+        }
+        // The caller advances from the start of its input, not from the token.
+        if tok_len + 1 >= input.len() {
+            break;
+        }
+        input = &input[tok_len + 1..];
+    }
+    false
+}
+
+/// Whether libhtp's `htp_parse_authorization` finds the scheme unrecognized.
+pub(crate) fn auth_unrecognized(v: &[u8]) -> bool {
+    let starts = |p: &[u8]| v.len() >= p.len() && v[..p.len()].eq_ignore_ascii_case(p);
+    !(starts(b"basic") || starts(b"digest") || starts(b"bearer"))
+}
+
 pub(crate) use decompress::{Coding, Decoder};
 pub(crate) use tx::eve_str;
 

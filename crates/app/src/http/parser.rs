@@ -802,6 +802,13 @@ impl HttpParser {
         let (bomb_limit, bomb_ratio) = (self.cfg.decompress_bomb_limit, self.cfg.decompress_bomb_ratio);
         let Some(s) = self.slot_mut(id) else { return };
         let tx = &mut s.tx;
+        if tx
+            .request_headers
+            .get(b"authorization")
+            .is_some_and(super::auth_unrecognized)
+        {
+            tx.event(super::EV_AUTH_UNRECOGNIZED);
+        }
         let mut block = Vec::new();
         tx.request_headers.write_block(Some(b"cookie"), &mut block);
         tx.request_header_block = block;
@@ -911,6 +918,13 @@ impl HttpParser {
             self.res.reset_message();
             self.res.state = St::Idle;
             return;
+        }
+        if s.tx
+            .response_headers
+            .get(b"content-encoding")
+            .is_some_and(super::too_many_encoding_layers)
+        {
+            s.tx.event(super::EV_TOO_MANY_ENCODING_LAYERS);
         }
         let mut block = Vec::new();
         s.tx.response_headers.write_block(Some(b"set-cookie"), &mut block);

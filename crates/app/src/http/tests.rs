@@ -669,3 +669,68 @@ fn deterministic_pseudo_random_input_never_panics() {
         let _ = run_cfg(&HttpConfig::default(), &steps, (next() % 9 + 1) as usize);
     }
 }
+
+#[test]
+fn auth_and_encoding_layer_events() {
+    let evs = run(&[
+        Step::Data(
+            Direction::ToServer,
+            b"GET /a HTTP/1.1\r\nHost: x\r\nAuthorization: NTLM abc\r\n\r\n",
+        ),
+        Step::Data(
+            Direction::ToClient,
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip, gzip\r\nContent-Length: 0\r\n\r\n",
+        ),
+        Step::Data(
+            Direction::ToServer,
+            b"GET /b HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YTpi\r\n\r\n",
+        ),
+        Step::Data(
+            Direction::ToClient,
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip, deflate\r\nContent-Length: 0\r\n\r\n",
+        ),
+    ]);
+    let t = txs(&evs);
+    assert_eq!(t.len(), 2);
+    assert_eq!(
+        t[0].events,
+        ["request_auth_unrecognized", "too_many_encoding_layers"]
+    );
+    assert!(t[1].events.is_empty());
+    for e in &t[0].events {
+        assert!(super::EVENTS.contains(e));
+    }
+}
+
+#[test]
+fn encoding_layers_like_libhtp() {
+    use super::too_many_encoding_layers as many;
+    assert!(!many(b"gzip"));
+    assert!(!many(b"X-GZIP"));
+    assert!(!many(b"gzip, deflate"));
+    assert!(many(b"gzip, deflate, gzip"));
+    assert!(many(b"gzip,gzip,gzip"));
+    assert!(many(b"a b c"));
+    // The lzma bomb check stops the walk at the second token.
+    assert!(!many(b"gzip, lzma, gzip"));
+    // libhtp advances by token length + 1 from where it started, separators included.
+    assert!(!many(b",,,,gzip"));
+    assert!(!many(b""));
+}
+
+#[test]
+fn auth_schemes_like_libhtp() {
+    use super::auth_unrecognized as unrec;
+    for ok in [
+        &b"Basic YTpi"[..],
+        b"basic",
+        b"Digest x",
+        b"BEARER t",
+        b"basicfoo",
+    ] {
+        assert!(!unrec(ok), "{ok:?}");
+    }
+    for bad in [&b"NTLM x"[..], b"", b" Basic x", b"Negotiate"] {
+        assert!(unrec(bad), "{bad:?}");
+    }
+}

@@ -235,6 +235,9 @@ pub struct HttpTx {
     /// Headers repeated and merged.
     pub(crate) req_reps: u32,
     pub(crate) res_reps: u32,
+    /// App-layer events of the transaction (names of [`super::EVENTS`], each once), for
+    /// `app-layer-event:http.NAME`. Not logged.
+    pub events: Vec<&'static str>,
 }
 
 /// EVE string from bytes, as Suricata's JsonBuilder does: UTF-8 as is, otherwise bytes >= 0x80
@@ -259,6 +262,13 @@ pub(crate) fn eve_str(b: &[u8]) -> Cow<'_, str> {
 const URI_NOT_SEEN: &[u8] = b"/libhtp::request_uri_not_seen";
 
 impl HttpTx {
+    /// Raises an app-layer event on the transaction (once).
+    pub(crate) fn event(&mut self, name: &'static str) {
+        if !self.events.contains(&name) {
+            self.events.push(name);
+        }
+    }
+
     pub(crate) fn new(tx_id: u64) -> Self {
         HttpTx {
             tx_id,

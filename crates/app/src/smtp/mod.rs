@@ -30,7 +30,21 @@ pub struct SmtpRecord {
     pub mail_from: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rcpt_to: Vec<String>,
+    /// App-layer events of the transaction (names of [`EVENTS`], each once), for
+    /// `app-layer-event:smtp.NAME`. Not logged.
+    #[serde(skip)]
+    pub events: Vec<&'static str>,
 }
+
+/// The app-layer events of Suricata 7.0.10's `app-layer-smtp.c` (`smtp_decoder_event_table`)
+/// that this parser raises, by rule name (`app-layer-event:smtp.NAME`).
+pub const EVENTS: &[&str] = &[EV_MIME_LONG_BOUNDARY];
+
+const EV_MIME_LONG_BOUNDARY: &str = "mime_long_boundary";
+/// Suricata's `BOUNDARY_BUF`: a boundary longer than this minus 2 is a MIME anomaly.
+const BOUNDARY_BUF: usize = 256;
+/// Bytes of the message's `Content-Type` value kept (folded lines included).
+const MAX_CTYPE: usize = 4096;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cmd {
@@ -49,6 +63,133 @@ struct Tx {
     rcpt_to: Vec<String>,
     is_data: bool,
     done: bool,
+    /// The message's top-level headers are over (or MIME decoding stopped).
+    mime_hdr_done: bool,
+    /// The first `Content-Type` value of the message headers (bounded).
+    ctype: Option<Vec<u8>>,
+    /// The last header line was that `Content-Type` (a folded line continues it).
+    in_ctype: bool,
+    events: Vec<&'static str>,
+}
+
+impl Tx {
+    fn event(&mut self, name: &'static str) {
+        if !self.events.contains(&name) {
+            self.events.push(name);
+        }
+    }
+
+    /// One line of the message (Suricata's `MimeDecParseLine`, reduced to the top-level
+    /// headers' boundary check of `ProcessMimeHeaders`).
+    fn mime_line(&mut self, line: &[u8]) {
+        if self.mime_hdr_done {
+            return;
+        }
+        if line.is_empty() {
+            self.mime_headers_end();
+            return;
+        }
+        if matches!(line.first(), Some(b' ' | b'\t')) {
+            if self.in_ctype {
+                if let Some(v) = self.ctype.as_mut() {
+                    let room = MAX_CTYPE.saturating_sub(v.len());
+                    v.extend_from_slice(&line[..line.len().min(room)]);
+                }
+            }
+            return;
+        }
+        self.in_ctype = false;
+        let Some(colon) = memchr::memchr(b':', line) else {
+            return;
+        };
+        let (name, value) = line.split_at(colon);
+        if self.ctype.is_none() && name.eq_ignore_ascii_case(b"content-type") {
+            let value = value.get(1..).unwrap_or_default();
+            let start = value
+                .iter()
+                .position(|&c| c != b' ' && c != b'\t')
+                .unwrap_or(value.len());
+            let v = &value[start..];
+            self.ctype = Some(v[..v.len().min(MAX_CTYPE)].to_vec());
+            self.in_ctype = true;
+        }
+    }
+
+    fn mime_headers_end(&mut self) {
+        self.mime_hdr_done = true;
+        let long = self
+            .ctype
+            .as_deref()
+            .and_then(|v| mime_header_token_len(v, b"boundary"))
+            .is_some_and(|l| l > BOUNDARY_BUF - 2);
+        if long {
+            self.event(EV_MIME_LONG_BOUNDARY);
+        }
+    }
+}
+
+/// Length of the value of `token` in a MIME header value (`; name=value` pairs, values quoted
+/// or up to `;`; RFC 2231 sections `name*0`, `name*1`... concatenated), as Suricata's
+/// `mime_find_header_token` finds it; `None` when absent.
+fn mime_header_token_len(header: &[u8], token: &[u8]) -> Option<usize> {
+    let semi = memchr::memchr(b';', header)?;
+    let mut input = header.get(semi + 1..).unwrap_or_default();
+    // Later duplicates replace earlier ones, as in Suricata's map.
+    let mut pairs: Vec<(&[u8], usize)> = Vec::new();
+    while !input.is_empty() {
+        let ws = input
+            .iter()
+            .position(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+            .unwrap_or(input.len());
+        let rest = &input[ws..];
+        let Some(eq) = memchr::memchr(b'=', rest) else {
+            break;
+        };
+        let name = &rest[..eq];
+        let after = &rest[eq + 1..];
+        let (vlen, consumed) = if after.first() == Some(&b'"') {
+            match memchr::memchr(b'"', &after[1..]) {
+                Some(q) => (q, q + 2),
+                None => match memchr::memchr(b';', after) {
+                    Some(p) => (p, p),
+                    None => (after.len(), after.len()),
+                },
+            }
+        } else {
+            match memchr::memchr(b';', after) {
+                Some(p) => (p, p),
+                None => (after.len(), after.len()),
+            }
+        };
+        let mut next = &after[consumed..];
+        if next.first() == Some(&b';') {
+            next = &next[1..];
+        }
+        match pairs.iter_mut().find(|(n, _)| *n == name) {
+            Some(p) => p.1 = vlen,
+            None => pairs.push((name, vlen)),
+        }
+        if next.len() == input.len() {
+            break;
+        }
+        input = next;
+    }
+    let get = |n: &[u8]| pairs.iter().find(|(k, _)| *k == n).map(|(_, l)| *l);
+    if let Some(l) = get(token) {
+        return Some(l);
+    }
+    let mut total = 0usize;
+    let mut i = 0usize;
+    loop {
+        let mut key = token.to_vec();
+        key.extend_from_slice(format!("*{i}").as_bytes());
+        match get(&key) {
+            Some(l) => total = total.saturating_add(l),
+            None if i == 0 => return None,
+            None => return Some(total),
+        }
+        i += 1;
+    }
 }
 
 #[derive(Debug, Default)]
@@ -163,6 +304,8 @@ impl SmtpParser {
                 self.data_mode = false;
                 tx.done = true;
                 self.push_cmd(Cmd::DataEnd);
+            } else if tx.is_data {
+                tx.mime_line(line);
             }
             return;
         }
@@ -274,6 +417,7 @@ impl SmtpParser {
                 helo: self.helo.clone(),
                 mail_from: tx.mail_from,
                 rcpt_to: tx.rcpt_to,
+                events: tx.events,
             };
             cx.out.push(AppEvent {
                 ts: cx.ts,
@@ -384,6 +528,71 @@ mod tests {
                 r#"{"helo":"GP"}"#.to_string(),
             ]
         );
+    }
+
+    /// bug-1449-01's message: a top-level boundary of 447 bytes.
+    fn long_boundary_session(boundary_len: usize) -> Vec<Vec<&'static str>> {
+        let mut h = Harness::new();
+        let mut p = SmtpParser::new();
+        let mut msg = b"Content-Type: multipart/mixed;\r\n boundary=\"".to_vec();
+        msg.extend(std::iter::repeat_n(b'A', boundary_len));
+        msg.extend_from_slice(b"\"\r\n\r\npreamble\r\n--boundary\r\n\r\ntext\r\n.\r\n");
+        h.feed(&mut p, Direction::ToClient, b"220 bug.server\r\n");
+        h.feed(&mut p, Direction::ToServer, b"EHLO bug.client\r\n");
+        h.feed(&mut p, Direction::ToClient, b"250 OK\r\n");
+        h.feed(&mut p, Direction::ToServer, b"DATA\r\n");
+        h.feed(&mut p, Direction::ToClient, b"354 OK\r\n");
+        h.feed(&mut p, Direction::ToServer, &msg);
+        h.feed(&mut p, Direction::ToClient, b"250 OK\r\n");
+        h.close(&mut p);
+        h.out
+            .iter()
+            .map(|e| match &e.record {
+                Record::Smtp(r) => r.events.clone(),
+                other => panic!("not smtp: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn long_mime_boundary_event() {
+        assert_eq!(long_boundary_session(447), vec![vec!["mime_long_boundary"]]);
+        // Suricata's limit: BOUNDARY_BUF - 2 = 254 bytes are fine, 255 are not.
+        assert_eq!(long_boundary_session(254), vec![Vec::<&str>::new()]);
+        assert_eq!(long_boundary_session(255), vec![vec!["mime_long_boundary"]]);
+        // The event is not logged.
+        let r = SmtpRecord {
+            events: vec![EV_MIME_LONG_BOUNDARY],
+            ..Default::default()
+        };
+        assert_eq!(serde_json::to_string(&r).unwrap(), "{}");
+    }
+
+    #[test]
+    fn header_token_like_suricata() {
+        assert_eq!(
+            mime_header_token_len(b"multipart/mixed; boundary=abc", b"boundary"),
+            Some(3)
+        );
+        assert_eq!(
+            mime_header_token_len(b"multipart/mixed; boundary=\"a;b\"", b"boundary"),
+            Some(3)
+        );
+        assert_eq!(
+            mime_header_token_len(b"m; a=1; boundary=xy; c=2", b"boundary"),
+            Some(2)
+        );
+        // RFC 2231 sections are concatenated.
+        assert_eq!(
+            mime_header_token_len(b"m; boundary*0=ab; boundary*1=cde", b"boundary"),
+            Some(5)
+        );
+        // No parameters, no `=`, or another token: absent.
+        assert_eq!(mime_header_token_len(b"multipart/mixed", b"boundary"), None);
+        assert_eq!(mime_header_token_len(b"m; boundary", b"boundary"), None);
+        assert_eq!(mime_header_token_len(b"m; charset=x", b"boundary"), None);
+        // Unclosed quote: the value runs to the end, quote included.
+        assert_eq!(mime_header_token_len(b"m; boundary=\"abc", b"boundary"), Some(4));
     }
 
     #[test]

@@ -38,6 +38,28 @@ pub fn decode(der: &[u8]) -> Option<CertInfo> {
     })
 }
 
+/// The app-layer event Suricata 7.0.10 raises when x509-parser rejects `der`
+/// (`x509_parse_error_to_errcode` then `TlsDecodeHSCertificateErrSetEvent`); `None` when the
+/// certificate decodes.
+pub fn decode_error_event(der: &[u8]) -> Option<&'static str> {
+    use x509_parser::error::X509Error;
+    use x509_parser::nom::Err;
+    let e = X509Certificate::from_der(der).err()?;
+    Some(match e {
+        Err::Incomplete(_) => "certificate_invalid_length",
+        Err::Error(e) | Err::Failure(e) => match e {
+            X509Error::InvalidVersion => "certificate_invalid_version",
+            X509Error::InvalidSerial => "certificate_invalid_serial",
+            X509Error::InvalidAlgorithmIdentifier => "certificate_invalid_algorithmidentifier",
+            X509Error::InvalidX509Name => "certificate_invalid_x509name",
+            X509Error::InvalidDate => "certificate_invalid_date",
+            X509Error::InvalidExtensions => "certificate_invalid_extensions",
+            X509Error::Der(_) => "certificate_invalid_der",
+            _ => "invalid_certificate",
+        },
+    })
+}
+
 /// SHA-1 of the DER bytes, `aa:bb:...`.
 pub fn fingerprint(der: &[u8]) -> String {
     let d = Sha1::digest(der);

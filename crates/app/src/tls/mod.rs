@@ -75,6 +75,35 @@ const F_LOG_WITHOUT_CERT: u32 = 1 << 22;
 const F_EARLY_DATA: u32 = 1 << 23;
 const F_NEED_CLIENT_CERT: u32 = 1 << 26;
 
+/// The app-layer events of Suricata 7.0.10's `app-layer-ssl.c` (`tls_decoder_event_table`) that
+/// this parser raises, by rule name (`app-layer-event:tls.NAME`). The others (heartbeat, SNI,
+/// SSLv2 header, hello length events) are not raised, so rules naming them are not loaded.
+pub const EVENTS: &[&str] = &[
+    EV_INVALID_RECORD_VERSION,
+    EV_INVALID_RECORD_TYPE,
+    EV_INVALID_RECORD_LENGTH,
+    EV_INVALID_HANDSHAKE_MESSAGE,
+    EV_INVALID_SSL_RECORD,
+    EV_TOO_MANY_RECORDS,
+    EV_INVALID_CERTIFICATE,
+    "certificate_invalid_length",
+    "certificate_invalid_version",
+    "certificate_invalid_serial",
+    "certificate_invalid_algorithmidentifier",
+    "certificate_invalid_x509name",
+    "certificate_invalid_date",
+    "certificate_invalid_extensions",
+    "certificate_invalid_der",
+];
+
+const EV_INVALID_RECORD_VERSION: &str = "invalid_record_version";
+const EV_INVALID_RECORD_TYPE: &str = "invalid_record_type";
+const EV_INVALID_RECORD_LENGTH: &str = "invalid_record_length";
+const EV_INVALID_HANDSHAKE_MESSAGE: &str = "invalid_handshake_message";
+const EV_INVALID_SSL_RECORD: &str = "invalid_ssl_record";
+const EV_TOO_MANY_RECORDS: &str = "too_many_records_in_packet";
+const EV_INVALID_CERTIFICATE: &str = "invalid_certificate";
+
 /// Which fingerprints to compute and log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TlsConfig {
@@ -186,6 +215,8 @@ pub struct TlsParser {
     failed: bool,
     /// From-protocol for STARTTLS.
     from_proto: Option<&'static str>,
+    /// App-layer events raised (each once; at most `EVENTS.len()`).
+    events: Vec<&'static str>,
     pub stats: TlsStats,
 }
 
@@ -315,6 +346,7 @@ impl TlsParser {
             log_ja4: self.cfg.log_ja4,
             certs: s.certs.clone(),
             from_proto: self.from_proto,
+            events: self.events.clone(),
         }
     }
 
@@ -347,6 +379,24 @@ impl TlsParser {
         self.stats.anomalies += 1;
     }
 
+    /// Raises an app-layer event (Suricata's `SSLSetEvent`) and counts the anomaly.
+    fn event(&mut self, name: &'static str) {
+        self.anomaly();
+        self.mark(name);
+    }
+
+    /// Raises an app-layer event whose anomaly is counted by the failure that follows.
+    fn mark(&mut self, name: &'static str) {
+        if !self.events.contains(&name) {
+            self.events.push(name);
+        }
+    }
+
+    /// App-layer events raised so far (names of [`EVENTS`]).
+    pub fn events(&self) -> &[&'static str] {
+        &self.events
+    }
+
     fn fail(&mut self, _e: TlsError) {
         self.failed = true;
         self.anomaly();
@@ -361,6 +411,7 @@ impl TlsParser {
         while !input.is_empty() {
             if counter > max_records {
                 self.sides[d].reset_record();
+                self.mark(EV_TOO_MANY_RECORDS);
                 return Err(TlsError::TooManyRecords);
             }
             let side = &mut self.sides[d];
@@ -427,18 +478,22 @@ impl TlsParser {
                 if prev_version == 0x0301 || prev_version == 0x0302 {
                     side.reset_record();
                     side.version = prev_version;
-                    self.anomaly();
+                    self.event(EV_INVALID_RECORD_TYPE);
                     return Ok(input.len());
                 }
+                self.mark(EV_INVALID_RECORD_TYPE);
                 return Err(TlsError::RecordType);
             }
             if side.record_length == 0 {
+                self.mark(EV_INVALID_RECORD_LENGTH);
                 return Err(TlsError::RecordLength);
             }
             if !version_valid(side.version) {
+                self.mark(EV_INVALID_RECORD_VERSION);
                 return Err(TlsError::RecordVersion);
             }
             if side.record_length > RECORD_MAX_LEN {
+                self.mark(EV_INVALID_RECORD_LENGTH);
                 return Err(TlsError::RecordLength);
             }
         }
@@ -514,9 +569,13 @@ impl TlsParser {
                     }
                 }
                 if rlen < 4 {
+                    self.mark(EV_INVALID_SSL_RECORD);
                     return Err(TlsError::Handshake);
                 }
-                self.handshake_protocol(dir, body)?;
+                if let Err(e) = self.handshake_protocol(dir, body) {
+                    self.mark(EV_INVALID_HANDSHAKE_MESSAGE);
+                    return Err(e);
+                }
             }
             CT_HEARTBEAT => self.heartbeat(dir, rlen, body)?,
             _ => {}
@@ -631,7 +690,7 @@ impl TlsParser {
                     Direction::ToClient => F_SERVER_CCS,
                 };
                 if self.flags & own_ccs == 0 {
-                    self.anomaly();
+                    self.event(EV_INVALID_HANDSHAKE_MESSAGE);
                 }
                 continue;
             }
@@ -682,7 +741,8 @@ impl TlsParser {
 
     /// Certificate message: the chain, and the first certificate's fields.
     fn certificates(&mut self, dir: Direction, msg: &[u8]) {
-        let side = &mut self.sides[dir.index()];
+        let d = dir.index();
+        let side = &mut self.sides[d];
         let Some(chain_len) = msg
             .get(..3)
             .map(|b| u32::from_be_bytes([0, b[0], b[1], b[2]]) as usize)
@@ -704,16 +764,17 @@ impl TlsParser {
                 .get(pos..pos + 3)
                 .map(|b| u32::from_be_bytes([0, b[0], b[1], b[2]]) as usize)
             else {
-                self.stats.anomalies += 1;
+                self.event(EV_INVALID_CERTIFICATE);
                 return;
             };
             let Some(der) = chain.get(pos + 3..pos + 3 + len) else {
-                self.stats.anomalies += 1;
+                self.event(EV_INVALID_CERTIFICATE);
                 return;
             };
             pos += 3 + len;
             let first = n == 0;
             n += 1;
+            let side = &mut self.sides[d];
             if first && !side.cert.present_any() && side.cert.serial.is_none() {
                 match cert::decode(der) {
                     Some(ci) => {
@@ -727,7 +788,8 @@ impl TlsParser {
                         };
                     }
                     None => {
-                        self.stats.anomalies += 1;
+                        let ev = cert::decode_error_event(der).unwrap_or(EV_INVALID_CERTIFICATE);
+                        self.event(ev);
                         continue;
                     }
                 }

@@ -78,6 +78,9 @@ pub struct TlsRecord {
     pub certs: Vec<Vec<u8>>,
     /// `from_proto` when TLS started inside another protocol (STARTTLS).
     pub from_proto: Option<&'static str>,
+    /// App-layer events raised so far (names of [`super::EVENTS`], each once), for
+    /// `app-layer-event:tls.NAME`. Not logged.
+    pub events: Vec<&'static str>,
 }
 
 impl TlsRecord {

@@ -501,3 +501,97 @@ fn garbage_never_panics() {
         assert!(r.len() <= 1);
     }
 }
+
+#[test]
+fn bad_certificate_raises_suricata_events() {
+    // bug-1450-02: Suricata 7.0.10 alerts on tls.invalid_handshake_message and
+    // tls.invalid_certificate for this session.
+    let mut p = TlsParser::new();
+    run(
+        &mut p,
+        &[Step::Data(TS, BADCERT_C), Step::Data(TC, BADCERT_S), Step::Close],
+    );
+    let mut ev = p.events().to_vec();
+    ev.sort_unstable();
+    assert_eq!(ev, ["invalid_certificate", "invalid_handshake_message"]);
+    // The record carries the events raised before it was logged.
+    let r = run(
+        &mut TlsParser::new(),
+        &[Step::Data(TS, BADCERT_C), Step::Data(TC, BADCERT_S), Step::Close],
+    );
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].events, p.events());
+}
+
+#[test]
+fn record_errors_raise_their_event() {
+    for (bad, want) in [
+        (&[0x16, 3, 3, 0, 0][..], "invalid_record_length"),
+        (&[0x16, 9, 9, 0, 5, 1, 2, 3, 4, 5][..], "invalid_record_version"),
+        (&[0x30, 3, 3, 0, 1, 0][..], "invalid_record_type"),
+        (&[0x16, 3, 3, 0x50, 0][..], "invalid_record_length"),
+        (&[0x16, 3, 3, 0, 2, 1, 0][..], "invalid_ssl_record"),
+        // A handshake record whose message header is cut short.
+        (
+            &[0x16, 3, 3, 0, 6, 1, 0, 0, 1, 9, 9][..],
+            "invalid_handshake_message",
+        ),
+        // Unknown handshake message type before ChangeCipherSpec.
+        (
+            &[0x16, 3, 3, 0, 5, 99, 0, 0, 1, 0][..],
+            "invalid_handshake_message",
+        ),
+    ] {
+        let mut p = TlsParser::new();
+        run(&mut p, &[Step::Data(TS, bad)]);
+        assert_eq!(p.events(), [want], "{bad:?}");
+        assert!(EVENTS.contains(&want));
+    }
+    // The tolerated unknown record after TLS 1.0 still raises its event.
+    let mut p = TlsParser::new();
+    run(
+        &mut p,
+        &[
+            Step::Data(TS, &[0x15, 3, 1, 0, 2, 1, 0]),
+            Step::Data(TS, &[0x30, 3, 1, 0, 1, 0]),
+        ],
+    );
+    assert_eq!(p.events(), ["invalid_record_type"]);
+    // A clean session raises none.
+    let mut p = TlsParser::new();
+    let r = session_with(TlsParser::new(), BENIGN_C, BENIGN_S);
+    assert!(r.iter().all(|r| r.events.is_empty()));
+    run(&mut p, &[Step::Data(TS, BENIGN_C)]);
+    assert!(p.events().is_empty());
+}
+
+#[test]
+fn certificate_decode_errors_map_like_suricata() {
+    // Header cut short: nom's Incomplete, Suricata's ERR_INVALID_LENGTH (bug-1450-03's
+    // certificate gives this too).
+    for der in [&[0x30, 0x82][..], &[][..]] {
+        assert_eq!(cert::decode_error_event(der), Some("certificate_invalid_length"));
+    }
+    // Body shorter than announced: x509-parser's InvalidCertificate.
+    assert_eq!(
+        cert::decode_error_event(&[0x30, 0x82, 0x01, 0x00, 0x30]),
+        Some("invalid_certificate")
+    );
+    // Wrong tag, or a SEQUENCE that is no TBSCertificate: DER errors.
+    assert_eq!(
+        cert::decode_error_event(&[0x04, 0x01, 0x00]),
+        Some("certificate_invalid_der")
+    );
+    assert_eq!(
+        cert::decode_error_event(&[0x30, 0x03, 0x02, 0x01, 0x01]),
+        Some("certificate_invalid_der")
+    );
+    // Every name is one rules may use.
+    for e in [
+        "certificate_invalid_length",
+        "invalid_certificate",
+        "certificate_invalid_der",
+    ] {
+        assert!(EVENTS.contains(&e));
+    }
+}

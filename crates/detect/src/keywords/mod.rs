@@ -4,6 +4,7 @@
 //! enforce exactly is a [`CompileError`] naming it; the rule is then skipped, never loaded
 //! weaker.
 
+pub mod app_layer_event;
 pub mod base64;
 pub mod bits;
 pub mod bytes;
@@ -98,6 +99,7 @@ pub const SUPPORTED: &[&str] = &[
     "base64_data",
     "tls.version",
     "xbits",
+    "app-layer-event",
 ];
 
 /// Why a rule cannot be loaded exactly.
@@ -266,7 +268,7 @@ pub struct Compiled {
     pub app_layer_protocol: Option<rules::AppProto>,
     /// `base64_data` keywords, until they are attached to the rule's `base64_decode`.
     pub base64_data: Option<StepList>,
-    /// App-layer transaction matches (`tls.version`).
+    /// App-layer transaction matches (`tls.version`, `app-layer-event`).
     pub tx_conds: Vec<tls_version::TxCond>,
     /// `xbits` checks (`isset` / `isnotset`).
     pub xbit_conds: Vec<xbits::XbitCond>,
@@ -395,6 +397,12 @@ pub fn compile(rule: &Rule, names: &mut BitNames) -> Result<Compiled, CompileErr
                     .push(Step::Base64Decode(Box::new(m)));
             }
             RuleOption::TlsVersion(v) => c.tx_conds.push(tls_version::TxCond::TlsVersion(*v)),
+            RuleOption::Event {
+                kind: rules::EventKind::AppLayer,
+                name,
+            } => c.tx_conds.push(tls_version::TxCond::AppLayerEvent(
+                app_layer_event::AppEventM::compile(name)?,
+            )),
             RuleOption::Xbits(x) => xbits::compile(x, names, &mut c)?,
             RuleOption::Bsize { buffer, cmp } => {
                 list_for(&mut c, buffer)?.steps.push(Step::Bsize(*cmp));

@@ -9,6 +9,8 @@ use app::Record;
 pub enum TxCond {
     /// `tls.version:N` (the 16-bit wire version).
     TlsVersion(u16),
+    /// `app-layer-event:PROTO.NAME`.
+    AppLayerEvent(super::app_layer_event::AppEventM),
 }
 
 impl TxCond {
@@ -16,6 +18,15 @@ impl TxCond {
     pub fn proto(self) -> app::AppProto {
         match self {
             TxCond::TlsVersion(_) => app::AppProto::Tls,
+            TxCond::AppLayerEvent(m) => m.proto,
+        }
+    }
+
+    /// The keyword (for reports).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            TxCond::TlsVersion(_) => "tls.version",
+            TxCond::AppLayerEvent(_) => "app-layer-event",
         }
     }
 
@@ -29,6 +40,7 @@ impl TxCond {
                 }
                 v == want
             }
+            (TxCond::AppLayerEvent(m), rec) => m.matches(rec),
             _ => false,
         }
     }
