@@ -322,7 +322,7 @@ impl Detector {
 
 /// One `alert.explain` entry.
 #[derive(serde::Serialize)]
-struct ExplainOut<'a> {
+pub(crate) struct ExplainOut<'a> {
     keyword: &'static str,
     buffer: &'static str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -345,20 +345,23 @@ fn explain_out(a: &detect::Alert) -> Vec<ExplainOut<'_>> {
 }
 
 #[derive(serde::Serialize)]
-struct AlertBody<'a> {
-    action: &'static str,
-    gid: u32,
-    signature_id: u32,
-    rev: u32,
-    signature: &'a str,
-    category: &'a str,
-    severity: u8,
+/// The EVE `alert` object, for rule alerts and built-in detector findings alike.
+pub(crate) struct AlertBody<'a> {
+    pub action: &'static str,
+    pub gid: u32,
+    pub signature_id: u32,
+    pub rev: u32,
+    pub signature: &'a str,
+    pub category: &'a str,
+    pub severity: u8,
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
-    metadata: serde_json::Map<String, serde_json::Value>,
-    ruleset_id: &'a str,
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+    /// The loaded ruleset (rule alerts only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ruleset_id: Option<&'a str>,
     /// With `--explain`: where each content / pcre matched.
     #[serde(skip_serializing_if = "Option::is_none")]
-    explain: Option<Vec<ExplainOut<'a>>>,
+    pub explain: Option<Vec<ExplainOut<'a>>>,
 }
 
 fn write_alert(out: &mut LineBuf, engine: &Engine, m: &detect::RuleMeta, a: &detect::Alert, vlan: &[u16]) {
@@ -386,7 +389,7 @@ fn write_alert(out: &mut LineBuf, engine: &Engine, m: &detect::RuleMeta, a: &det
         category: &m.category,
         severity: m.severity,
         metadata,
-        ruleset_id: engine.ruleset_id(),
+        ruleset_id: Some(engine.ruleset_id()),
         explain: engine.explains().then(|| explain_out(a)),
     };
     let mut e = out.begin(&env);

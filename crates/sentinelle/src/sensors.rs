@@ -355,18 +355,6 @@ fn sqli(ts: Timestamp, info: &FlowInfo, tx: &app::http::HttpTx, out: &mut Vec<Fi
     });
 }
 
-#[derive(serde::Serialize)]
-struct AlertBody<'a> {
-    action: &'static str,
-    gid: u32,
-    signature_id: u32,
-    rev: u32,
-    signature: &'a str,
-    category: &'a str,
-    severity: u8,
-    metadata: serde_json::Map<String, serde_json::Value>,
-}
-
 fn write_alert(out: &mut LineBuf, f: &Finding) {
     let mut env = Envelope::new(f.ts, "alert");
     env.flow_id = f.flow_id;
@@ -378,7 +366,7 @@ fn write_alert(out: &mut LineBuf, f: &Finding) {
         .iter()
         .map(|(k, v)| (k.to_string(), serde_json::Value::from(v.clone())))
         .collect();
-    let body = AlertBody {
+    let body = crate::detection::AlertBody {
         action: "allowed",
         gid: 1,
         signature_id: f.sid,
@@ -387,6 +375,8 @@ fn write_alert(out: &mut LineBuf, f: &Finding) {
         category: f.category,
         severity: f.severity,
         metadata,
+        ruleset_id: None,
+        explain: None,
     };
     out.begin(&env).field("alert", &body);
 }
