@@ -43,6 +43,9 @@ pub struct AppConfig {
     /// A match there on a flow picked up midstream reverses the flow (see
     /// [`AppLayer::set_tcp_midstream`], [`AppLayer::take_reversed`]).
     pub midstream: bool,
+    /// Keep the decoded content of SMTP attachments for `file.data` (set when a rule uses it;
+    /// names are always kept).
+    pub smtp_file_data: bool,
     /// Protocols whose detection is disabled (bit = `AppProto as u32`). Suricata's default
     /// suricata.yaml disables modbus, dnp3, enip and pgsql.
     disabled: u64,
@@ -55,6 +58,7 @@ impl Default for AppConfig {
             http2: Default::default(),
             ssh_hassh: false,
             midstream: false,
+            smtp_file_data: false,
             disabled: 0,
         };
         for p in [AppProto::Modbus, AppProto::Dnp3, AppProto::Enip, AppProto::Pgsql] {
@@ -302,6 +306,22 @@ impl AppLayer {
     /// are read reversed, so chunks the same segment delivers afterwards are still right.
     pub fn take_reversed(&mut self) -> bool {
         std::mem::take(&mut self.flip)
+    }
+
+    /// Whether the parser asked that the flow's payload no longer be inspected (see
+    /// [`crate::Parser::no_payload_inspection`]).
+    pub fn no_payload_inspection(&self) -> bool {
+        self.parser.as_ref().is_some_and(|p| p.no_payload_inspection())
+    }
+
+    /// App-layer events of the parser's open transaction (see [`crate::Parser::live_events`]).
+    pub fn live_events(&self) -> &[&'static str] {
+        self.parser.as_ref().map_or(&[], |p| p.live_events())
+    }
+
+    /// The parser's open transaction (see [`crate::Parser::live_record`]).
+    pub fn live_record(&self) -> Option<crate::Record> {
+        self.parser.as_ref().and_then(|p| p.live_record())
     }
 
     /// Feeds one in-order chunk of a TCP stream.
@@ -804,7 +824,9 @@ fn new_parser(p: AppProto, cfg: &AppConfig, ipproto: u8) -> Option<Box<dyn Parse
         AppProto::Tls => Some(Box::new(crate::tls::TlsParser::new())),
         AppProto::Ssh => Some(Box::new(crate::ssh::SshParser::new(cfg.ssh_hassh))),
         AppProto::Ftp => Some(Box::new(crate::ftp::FtpParser::new())),
-        AppProto::Smtp => Some(Box::new(crate::smtp::SmtpParser::new())),
+        AppProto::Smtp => Some(Box::new(crate::smtp::SmtpParser::with_file_data(
+            cfg.smtp_file_data,
+        ))),
         _ => None,
     }
 }

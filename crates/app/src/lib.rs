@@ -189,6 +189,21 @@ pub trait Parser: Send {
     fn on_eof(&mut self, dir: Direction, cx: &mut Cx<'_>) {
         let _ = (dir, cx);
     }
+    /// Whether the flow's payload should no longer be inspected by payload rules (Suricata's
+    /// `APP_LAYER_PARSER_NO_INSPECTION_PAYLOAD`: TLS once application data flows). Asked after
+    /// each `on_data`; once true it stays true.
+    fn no_payload_inspection(&self) -> bool {
+        false
+    }
+    /// App-layer events raised so far on the transaction still open (Suricata keeps inspecting
+    /// it as it grows: TLS). Detection checks `app-layer-event` rules on it after every packet.
+    fn live_events(&self) -> &[&'static str] {
+        &[]
+    }
+    /// The open transaction of [`Parser::live_events`] as it stands now.
+    fn live_record(&self) -> Option<Record> {
+        None
+    }
     /// Asked after each `on_data`: the protocol the flow switches to (STARTTLS, AUTH TLS,
     /// HTTP/2 upgrade). The app layer then detects again from the next bytes; answer once.
     fn upgrade(&mut self) -> Option<AppProto> {

@@ -88,7 +88,13 @@ fn lab_capture_protocol_counts() {
     ];
     for &(name, tcp, udp, icmp, unsupported) in want {
         let path = PathBuf::from(format!("{SHARED}/pcaps/{name}.pcap"));
-        let (st, frames) = decode_file(&path, &DecodeOptions { checksums: false });
+        let (st, frames) = decode_file(
+            &path,
+            &DecodeOptions {
+                checksums: false,
+                ..Default::default()
+            },
+        );
         assert_eq!(
             (st.tcp, st.udp, st.icmpv4, st.unsupported, st.invalid),
             (tcp, udp, icmp, unsupported, 0),
@@ -142,7 +148,10 @@ fn decode_throughput() {
         all_captures().len()
     );
     for checksums in [false, true] {
-        let opts = DecodeOptions { checksums };
+        let opts = DecodeOptions {
+            checksums,
+            ..Default::default()
+        };
         let mut st = DecodeStats::default();
         let rounds = 50;
         let t = std::time::Instant::now();

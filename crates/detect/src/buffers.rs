@@ -5,6 +5,8 @@
 use app::Record;
 use rules::Buffer;
 
+mod http2;
+
 /// Whether the engine can fill `b` from a record.
 pub fn supported(b: Buffer) -> bool {
     use Buffer::*;
@@ -40,6 +42,8 @@ pub fn supported(b: Buffer) -> bool {
             | HttpRequestHeader
             | HttpResponseHeader
             | FileData
+            | FileName
+            | Frame
             | DnsQuery
             | TlsSni
             | TlsCerts
@@ -75,6 +79,23 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
     })
 }
 
+/// The protocol whose records carry `b` in a rule of protocol `app`: the file buffers exist
+/// in every protocol carrying files, so they take the rule's (see [`crate::keywords::file`]).
+pub fn proto_in(b: Buffer, app: Option<app::AppProto>) -> Option<app::AppProto> {
+    match (b, app) {
+        (Buffer::FileData | Buffer::FileName, Some(p)) if crate::keywords::file::carries(p, b) => Some(p),
+        _ => proto_of(b),
+    }
+}
+
+/// Which directions buffer `b` exists in for records of `app`: (to server, to client).
+pub fn directions_in(b: Buffer, app: Option<app::AppProto>) -> (bool, bool) {
+    match app {
+        Some(p) if crate::keywords::file::carries(p, b) => crate::keywords::file::directions(p),
+        _ => directions(b),
+    }
+}
+
 /// Which directions a buffer exists in: (to server, to client).
 pub fn directions(b: Buffer) -> (bool, bool) {
     use Buffer::*;
@@ -98,6 +119,16 @@ fn push(out: &mut Vec<Vec<u8>>, b: Option<&[u8]>) {
 fn push_nonempty(out: &mut Vec<Vec<u8>>, b: Option<&[u8]>) {
     if let Some(b) = b.filter(|b| !b.is_empty()) {
         out.push(b.to_vec());
+    }
+}
+
+/// Appends the instances of buffer `b` (with its frame name) of `rec` in direction
+/// `to_server` to `out`.
+pub fn fetch_ref(b: &rules::BufferRef, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
+    if b.buffer == Buffer::Frame {
+        crate::keywords::frame::fetch(b, rec, to_server, out);
+    } else {
+        fetch(b.buffer, rec, to_server, out);
     }
 }
 
@@ -181,6 +212,8 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
                 _ => {}
             }
         }
+        Record::FtpData(_) | Record::Smtp(_) => crate::keywords::file::fetch(b, rec, to_server, out),
+        Record::Http2(tx) => http2::fetch(b, tx, to_server, out),
         Record::Dns(d) if b == DnsQuery && to_server => {
             for n in d.query_names() {
                 out.push(n.to_vec());

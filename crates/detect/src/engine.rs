@@ -19,6 +19,8 @@ use app::Record;
 use rules::{Action, BufferRef, Classifications, Direction, FlowDir, FlowState, Protocol, Rule};
 use std::sync::Mutex;
 
+mod live_events;
+
 /// What is shown in an alert for a rule.
 #[derive(Debug, Clone)]
 pub struct RuleMeta {
@@ -72,6 +74,16 @@ struct CRule {
     /// engine (`DetectEngineInspectStream`), checked on the stream chunks of the side being
     /// inspected (TCP), on the packet payload (UDP), or taken as matching (other protocols).
     mixed: bool,
+    /// Suricata's `SIG_MASK_REQUIRE_PAYLOAD`: payload keywords, or a `dsize` that a packet
+    /// without payload cannot meet. Such rules skip packets of flows whose payload is no
+    /// longer inspected ([`PacketInfo::no_payload`]).
+    needs_payload: bool,
+    /// A TCP payload rule inspecting streams that also inspects the packets added to the
+    /// stream: Suricata sets `SIG_FLAG_REQUIRE_PACKET` too when a content has `depth` or
+    /// `offset` (detect-parse.c, `SigValidate`). (It does for `stream_size` too; not here yet:
+    /// our stream chunks are inspected on the acknowledging packet, where the stream sizes
+    /// differ from those Suricata sees, so the packet alert would come twice.)
+    pkt_too: bool,
 }
 
 /// A prefilter: one automaton over one buffer. Patterns are deduplicated: unique pattern `p`
@@ -144,6 +156,9 @@ pub struct Engine {
     mixed: Vec<(app::AppProto, [Group; 2])>,
     /// Transaction groups per protocol, by side (to server, to client).
     tx: Vec<(app::AppProto, [Group; 2])>,
+    /// Rules on a still-open transaction's events, by side, in evaluation order
+    /// ([`live_events`]).
+    live: [Vec<u32>; 2],
     /// Evaluation order key per rule (flowbit setters first).
     order: Vec<u32>,
     /// Position of each rule in evaluation order (`order`, then index).
@@ -278,6 +293,7 @@ impl Engine {
     ) -> (Engine, LoadReport) {
         let mut report = LoadReport::default();
         let mut names = BitNames::default();
+        let mut sets = keywords::dataset::Registry::default();
         let mut crules: Vec<CRule> = Vec::new();
         let mut bufs: Vec<BufferRef> = Vec::new();
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -286,7 +302,32 @@ impl Engine {
             // Length first, so that moving text between files changes the id.
             fnv(&mut h, &(src.text.len() as u64).to_le_bytes());
             fnv(&mut h, &src.text);
-            let (parsed, errors) = rules::parse_bytes(&src.text);
+            // Each rule is compiled as soon as it is parsed: the whole file's AST is never
+            // held at once (it would double the peak memory of a large ruleset).
+            let mut parser = rules::RuleParser::default();
+            let mut errors = Vec::new();
+            parser.parse_file_bytes_each(
+                &src.text,
+                &mut |r| {
+                    report.parsed += 1;
+                    match compile_rule(&r, &src.name, classes, (&mut names, &mut sets), &mut bufs, opts) {
+                        Ok(cr) => {
+                            if !seen_sids.insert((cr.meta.gid, cr.meta.sid)) {
+                                report.skipped.push(skip(
+                                    &src.name,
+                                    &r,
+                                    "sid",
+                                    "duplicate signature id, rule ignored",
+                                ));
+                                return;
+                            }
+                            crules.push(cr)
+                        }
+                        Err(s) => report.skipped.push(s),
+                    }
+                },
+                &mut |e| errors.push(e),
+            );
             for e in errors {
                 report.skipped.push(Skip {
                     file: src.name.clone(),
@@ -295,24 +336,6 @@ impl Engine {
                     keyword: e.keyword.clone(),
                     reason: format!("{}: {}", e.kind, e.message),
                 });
-            }
-            for r in parsed {
-                report.parsed += 1;
-                match compile_rule(&r, &src.name, classes, &mut names, &mut bufs, opts) {
-                    Ok(cr) => {
-                        if !seen_sids.insert((cr.meta.gid, cr.meta.sid)) {
-                            report.skipped.push(skip(
-                                &src.name,
-                                &r,
-                                "sid",
-                                "duplicate signature id, rule ignored",
-                            ));
-                            continue;
-                        }
-                        crules.push(cr)
-                    }
-                    Err(s) => report.skipped.push(s),
-                }
             }
         }
         report.loaded = crules.len();
@@ -362,6 +385,7 @@ impl Engine {
             stream: Default::default(),
             mixed: Vec::new(),
             tx: Vec::new(),
+            live: Default::default(),
             order,
             rank: Vec::new(),
             npats: 0,
@@ -407,6 +431,31 @@ impl Engine {
         self.rules.get(idx as usize).map(|r| &r.meta)
     }
 
+    /// Position of rule `idx` in evaluation order (lower first).
+    pub(crate) fn rank_of(&self, idx: u32) -> u32 {
+        self.rank.get(idx as usize).copied().unwrap_or(u32::MAX)
+    }
+
+    /// Whether a pass/drop match of rule `idx` acts on its whole flow (Suricata's
+    /// `signature_properties[type].flow_action`): IP-only, protocol-detection-only and
+    /// app-layer rules always, payload rules when they matched stream data (`stateful`).
+    pub(crate) fn applies_to_flow(&self, idx: u32, stateful: bool) -> bool {
+        let Some(r) = self.rules.get(idx as usize) else {
+            return false;
+        };
+        if r.pd_only {
+            return true;
+        }
+        match r.kind {
+            Kind::Header { ip_only: true } | Kind::Tx => true,
+            // `SIG_TYPE_APPLAYER`: an app-layer protocol and nothing to match.
+            Kind::Header { ip_only: false } => {
+                r.app.is_some() && r.c.conds.is_empty() && r.c.hdr_bufs.is_empty()
+            }
+            Kind::Payload { .. } => stateful,
+        }
+    }
+
     fn build_groups(&mut self) {
         let mut idx: Vec<u32> = (0..self.rules.len() as u32).collect();
         idx.sort_by_key(|&i| (self.order.get(i as usize).copied().unwrap_or(1), i));
@@ -421,6 +470,7 @@ impl Engine {
         let mut stream: [Vec<u32>; 2] = Default::default();
         let mut mixed: Vec<(app::AppProto, [Vec<u32>; 2])> = Vec::new();
         let mut tx: Vec<(app::AppProto, [Vec<u32>; 2])> = Vec::new();
+        let mut live: [Vec<u32>; 2] = Default::default();
         for (i, r) in self.rules.iter().enumerate() {
             let i = i as u32;
             let dm = dir_mask(&r.c);
@@ -440,7 +490,7 @@ impl Engine {
                             for ts in [false, true] {
                                 // Non-TCP groups have no session variant; in a TCP session,
                                 // rules that inspect streams skip the packet payload.
-                                if ts && (pg != 0 || streams) {
+                                if ts && (pg != 0 || (streams && !r.pkt_too)) {
                                     continue;
                                 }
                                 if let Some(l) = pkt.get_mut(pkt_index(pg, dir, ts)) {
@@ -464,6 +514,12 @@ impl Engine {
                 Kind::Tx => {
                     let Some(p) = r.app else { continue };
                     let sides = [r.tx_dirs.0 && dirs[0], r.tx_dirs.1 && dirs[1]];
+                    if live_events::is_live(r) {
+                        for (l, _) in live.iter_mut().zip(sides).filter(|(_, d)| *d) {
+                            l.push(i);
+                        }
+                        continue;
+                    }
                     if r.mixed {
                         let slot = match mixed.iter().position(|(q, _)| *q == p) {
                             Some(k) => k,
@@ -536,6 +592,37 @@ impl Engine {
             })
             .collect();
         self.npats = npats;
+        for l in live.iter_mut() {
+            l.sort_by_key(|&i| self.rank.get(i as usize).copied().unwrap_or(u32::MAX));
+        }
+        self.live = live;
+        if std::env::var_os("SENTINELLE_GROUP_STATS").is_some() {
+            let show = |name: String, g: &Group| {
+                let pats: usize = g.mpm.iter().map(|m| m.ranges.len()).sum();
+                let short: usize = g.mpm.iter().map(|m| m.sc.short_count()).sum();
+                eprintln!(
+                    "group {name}: always {} mpm {} patterns {pats} short {short}",
+                    g.always.len(),
+                    g.mpm.len()
+                );
+            };
+            for (k, g) in self.pkt.iter().enumerate() {
+                show(format!("pkt{k}"), g);
+            }
+            for (k, g) in self.stream.iter().enumerate() {
+                show(format!("stream{k}"), g);
+            }
+            for (p, gs) in &self.mixed {
+                for (k, g) in gs.iter().enumerate() {
+                    show(format!("mixed {p:?} {k}"), g);
+                }
+            }
+            for (p, gs) in &self.tx {
+                for (k, g) in gs.iter().enumerate() {
+                    show(format!("tx {p:?} {k}"), g);
+                }
+            }
+        }
     }
 
     /// The prefilter pattern of a rule: the content marked `fast_pattern`, else the longest
@@ -742,7 +829,7 @@ impl Engine {
         let Some(g) = self.pkt.get(pkt_index(pkt_group(pkt.proto), dir, tcp_stream)) else {
             return;
         };
-        let payload = pkt.payload;
+        let payload = if pkt.no_payload { &[][..] } else { pkt.payload };
         self.candidates(g, Some(pkt), tcx, |b, f| {
             if b == PAYLOAD && !payload.is_empty() {
                 f(payload);
@@ -753,14 +840,16 @@ impl Engine {
             let Some(r) = self.rules.get(i as usize) else {
                 continue;
             };
-            if r.pd_only && !pkt.proto_detect_done {
+            if (r.pd_only && !pkt.proto_detect_done) || (r.needs_payload && pkt.no_payload) {
                 continue;
             }
             match r.kind {
                 Kind::Header { ip_only: true } if !pkt.first_in_dir => continue,
                 // A TCP payload rule that inspects streams sees this packet only when it is not
                 // part of a reassembled session; packet-only rules always do.
-                Kind::Payload { packet, stream } if pkt.proto == 6 && (!packet || (stream && tcp_stream)) => {
+                Kind::Payload { packet, stream }
+                    if pkt.proto == 6 && (!packet || (stream && tcp_stream && !r.pkt_too)) =>
+                {
                     continue
                 }
                 _ => {}
@@ -918,6 +1007,8 @@ impl Engine {
     ) {
         let proto = match rec {
             Record::Http(_) => app::AppProto::Http,
+            // `http` rules inspect HTTP/2 transactions too (Suricata's `AppProtoEquals`).
+            Record::Http2(_) => app::AppProto::Http,
             Record::Dns(d) => {
                 if d.query_index.is_some_and(|q| q != 0) {
                     return;
@@ -928,6 +1019,7 @@ impl Engine {
             Record::Ssh(_) => app::AppProto::Ssh,
             // Only `app-layer-event` inspects SMTP transactions.
             Record::Smtp(_) => app::AppProto::Smtp,
+            Record::FtpData(_) => app::AppProto::FtpData,
             _ => return,
         };
         let Some((_, groups)) = self.tx.iter().find(|(p, _)| *p == proto) else {
@@ -952,7 +1044,7 @@ impl Engine {
             }
             let mut out = Vec::new();
             if let Some(bref) = bufs.get(id as usize) {
-                buffers::fetch(bref.buffer, rec, to_server, &mut out);
+                buffers::fetch_ref(bref, rec, to_server, &mut out);
                 for t in &bref.transforms {
                     for x in out.iter_mut() {
                         *x = keywords::transform::apply(t, x);
@@ -988,7 +1080,7 @@ impl Engine {
                 let fetch_ref = &mut fetch;
                 self.candidates(g, Some(&side_pkt), tcx, |b, f| {
                     let Some(bref) = bufs.get(b as usize) else { return };
-                    let (ts, tc) = buffers::directions(bref.buffer);
+                    let (ts, tc) = buffers::directions_in(bref.buffer, Some(proto));
                     let side = if ts && tc { to_server } else { ts };
                     let p = fetch_ref(b, side, cache_ref);
                     if let Some((_, _, v)) = cache_ref.get(p) {
@@ -1023,7 +1115,7 @@ impl Engine {
                 tcx.vars.clear();
                 tcx.vars.resize(r.c.nvars, 0);
                 for ((bref, list), id) in r.c.bufs.iter().zip(&r.buf_ids) {
-                    let (ts, tc) = buffers::directions(bref.buffer);
+                    let (ts, tc) = buffers::directions_in(bref.buffer, Some(proto));
                     let side = if ts && tc { to_server } else { ts };
                     let p = fetch(*id, side, &mut cache);
                     let Some((_, _, insts)) = cache.get(p) else {
@@ -1042,7 +1134,7 @@ impl Engine {
                         tcx.vars.clear();
                         tcx.vars.resize(r.c.nvars, 0);
                         for ((bref, list), id) in r.c.bufs.iter().zip(&r.buf_ids) {
-                            let (ts, tc) = buffers::directions(bref.buffer);
+                            let (ts, tc) = buffers::directions_in(bref.buffer, Some(proto));
                             let side = if ts && tc { to_server } else { ts };
                             let p = fetch(*id, side, &mut cache);
                             let Some((_, _, insts)) = cache.get(p) else {
@@ -1097,7 +1189,11 @@ impl Engine {
             _ => {}
         }
         if let Some(a) = r.app {
-            if p.app_proto != Some(a) {
+            // `AppProtoEquals`: an `http` (not `http1`) rule applies to HTTP/2 flows too.
+            let h2 = a == app::AppProto::Http
+                && p.app_proto == Some(app::AppProto::Http2)
+                && r.proto != Protocol::App(rules::AppProto::Http1);
+            if p.app_proto != Some(a) && !h2 {
                 return false;
             }
         }
@@ -1301,6 +1397,7 @@ fn conds_ok(r: &CRule, p: &PacketInfo<'_>, vars: &FlowVars) -> bool {
             Cond::Uint { field, cmp } => header::uint_match(*field, cmp, p),
             Cond::StreamSize(s) => header::stream_size_match(s, p),
             Cond::Checksum { which, valid } => header::checksum_match(*which, *valid, p),
+            Cond::PktEvent(m) => m.matches(p),
             // `detect-app-layer-protocol.c`: the protocol detected in the packet's direction;
             // while it is unknown, neither the keyword nor its negation matches.
             Cond::AppProto(a) => {
@@ -1322,7 +1419,7 @@ fn compile_rule(
     r: &Rule,
     file: &str,
     classes: &Classifications,
-    names: &mut BitNames,
+    (names, sets): (&mut BitNames, &mut keywords::dataset::Registry),
     bufs: &mut Vec<BufferRef>,
     opts: BuildOptions,
 ) -> Result<CRule, Skip> {
@@ -1339,16 +1436,13 @@ fn compile_rule(
                 "drop/reject rules need an inline verdict path, not built yet",
             ));
         }
-        Action::Pass | Action::Config => {
-            return Err(skip(
-                file,
-                r,
-                r.action.as_str(),
-                "pass and config rules are not supported",
-            ));
+        // Pass matches are applied per packet by `Engine::finalize` (module `verdict`).
+        Action::Pass => {}
+        Action::Config => {
+            return Err(skip(file, r, r.action.as_str(), "config rules are not supported"));
         }
     }
-    let c = keywords::compile(r, names).map_err(|e| skip(file, r, &e.keyword, e.reason))?;
+    let c = keywords::compile_with(r, names, sets, file).map_err(|e| skip(file, r, &e.keyword, e.reason))?;
     let mut app = match r.protocol {
         Protocol::App(a) => match map_app(a) {
             Some(x) => Some(x),
@@ -1405,10 +1499,11 @@ fn compile_rule(
                 "byte variables in a rule mixing payload and app-layer buffers",
             ));
         }
+        let rule_app = app;
         let wants = c
             .bufs
             .iter()
-            .map(|(b, _)| (b.buffer.name(), buffers::proto_of(b.buffer)))
+            .map(|(b, _)| (b.buffer.name(), buffers::proto_in(b.buffer, rule_app)))
             .chain(c.tx_conds.iter().map(|t| (t.keyword(), Some(t.proto()))));
         for (name, p) in wants {
             match (app, p) {
@@ -1419,6 +1514,7 @@ fn compile_rule(
                 _ => {}
             }
         }
+        keywords::file::check(app, &c).map_err(|e| skip(file, r, &e.keyword, e.reason))?;
         Kind::Tx
     } else if c.payload.is_some() {
         let tcp = matches!(
@@ -1433,8 +1529,38 @@ fn compile_rule(
         );
         let only_stream =
             matches!(r.protocol, Protocol::TcpStream) || c.flow.and_then(|f| f.stream) == Some(true);
+        // Keywords that set `SIG_FLAG_REQUIRE_PACKET` in Suricata (dsize, flags, ttl, ...):
+        // the rule then inspects packets only.
+        let packet_kw = c.conds.iter().any(|x| {
+            matches!(
+                x,
+                Cond::Dsize(_)
+                    | Cond::Flags(_)
+                    | Cond::Fragbits(_)
+                    | Cond::Ttl(_)
+                    | Cond::IpId(_)
+                    | Cond::IpProto(_)
+                    | Cond::Itype(_)
+                    | Cond::Icode(_)
+                    | Cond::IcmpId(_)
+                    | Cond::Window { .. }
+                    | Cond::Seq(_)
+                    | Cond::Ack(_)
+                    | Cond::Sameip
+                    | Cond::Uint { .. }
+            )
+        });
+        if tcp && only_stream && packet_kw {
+            return Err(skip(
+                file,
+                r,
+                "flow",
+                "packet keywords mixed with tcp-stream or flow:only_stream (Suricata refuses it)",
+            ));
+        }
         let packet_only = matches!(r.protocol, Protocol::TcpPkt)
             || c.has_dsize
+            || packet_kw
             || c.flow.and_then(|f| f.stream) == Some(false);
         if !tcp {
             Kind::Payload {
@@ -1458,11 +1584,10 @@ fn compile_rule(
             }
         }
     } else {
+        // Suricata 7's `SignatureIsIPOnly`: any IP protocol, ports allowed (checked by the
+        // IP-only engine), no keyword but IP-only compatible ones.
         let ip_only = app.is_none()
-            && r.src_ports.is_any()
-            && r.dst_ports.is_any()
             && c.conds.is_empty()
-            && matches!(r.protocol, Protocol::Ip | Protocol::Ipv4 | Protocol::Ipv6)
             && c.threshold.is_none()
             && c.xbit_conds.is_empty()
             && c.xbit_posts.is_empty();
@@ -1474,7 +1599,7 @@ fn compile_rule(
         let mut req_only = false;
         let mut resp_only = false;
         for (b, _) in &c.bufs {
-            match buffers::directions(b.buffer) {
+            match buffers::directions_in(b.buffer, app) {
                 (true, false) => req_only = true,
                 (false, true) => resp_only = true,
                 _ => {}
@@ -1539,7 +1664,29 @@ fn compile_rule(
             _ => false,
         });
     let mixed = kind == Kind::Tx && c.payload.is_some();
+    let pkt_too = kind
+        == Kind::Payload {
+            packet: true,
+            stream: true,
+        }
+        && c.payload
+            .iter()
+            .flat_map(|l| l.steps.iter())
+            .any(|s| matches!(s, keywords::Step::Content(m) if m.depth.is_some() || m.offset.is_some()));
+    let needs_payload = c.payload.is_some()
+        || c.conds.iter().any(|k| match k {
+            Cond::Dsize(d) => match d.mode {
+                rules::UintMode::Range | rules::UintMode::Gt | rules::UintMode::Ne | rules::UintMode::Gte => {
+                    true
+                }
+                rules::UintMode::Eq => d.arg1 > 0,
+                rules::UintMode::Lt | rules::UintMode::Lte => false,
+            },
+            _ => false,
+        });
     Ok(CRule {
+        pkt_too,
+        needs_payload,
         mixed,
         pd_only,
         meta: meta_of(r, classes, file),

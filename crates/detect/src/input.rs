@@ -65,6 +65,13 @@ pub struct PacketInfo<'a> {
     pub tx_payload: &'a [u8],
     /// Direction of the packet `tx_payload` came from.
     pub tx_payload_to_server: bool,
+    /// The flow's payload is no longer inspected (Suricata's `PKT_NOPAYLOAD_INSPECTION`, e.g.
+    /// encrypted TLS): payload rules and the payload prefilter skip this packet.
+    pub no_payload: bool,
+    /// Decoder events raised on the packet (`decode-event`).
+    pub decode_events: wire::DecodeEvents,
+    /// Stream events the packet raised in its TCP session (`stream-event`).
+    pub stream_events: flow::tcp::StreamEvents,
 }
 
 impl PacketInfo<'_> {
@@ -105,6 +112,9 @@ impl PacketInfo<'_> {
             proto_detect_done: false,
             tx_payload: &[],
             tx_payload_to_server: true,
+            no_payload: false,
+            decode_events: Default::default(),
+            stream_events: Default::default(),
         }
     }
 }

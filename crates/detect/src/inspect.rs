@@ -142,6 +142,9 @@ fn run(
             has != *negated && run(list, i + 1, buf, prev, vars, budget, rec)
         }
         Step::Bsize(m) => m.matches(buf.len() as u64) && run(list, i + 1, buf, prev, vars, budget, rec),
+        // Whole-buffer lookups; a failure ends the inspection (`discontinue_matching`).
+        Step::Dataset(d) => d.matches(buf) && run(list, i + 1, buf, prev, vars, budget, rec),
+        Step::Datarep(d) => d.matches(buf) && run(list, i + 1, buf, prev, vars, budget, rec),
         // `DetectBase64DecodeDoMatch` then `DetectBase64DataDoMatch`: a terminal list.
         Step::Base64Decode(b) => {
             let Some(data) = &b.data else { return false };

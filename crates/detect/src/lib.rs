@@ -38,11 +38,13 @@ mod inspect;
 pub mod keywords;
 mod mpm;
 mod threshold;
+mod verdict;
 
 pub use engine::{Engine, RuleMeta};
 pub use input::PacketInfo;
 pub use inspect::RawHit;
 pub use keywords::bits::FlowVars;
+pub use verdict::FlowAction;
 
 use std::net::IpAddr;
 
@@ -196,11 +198,23 @@ pub struct FlowDetect {
     /// into chunks as Suricata's raw reassembly does ([`RAW_CHUNK_SIZE`], or the data left when
     /// a transaction is inspected).
     pub mixed_buf: [Vec<u8>; 2],
+    /// The app layer asked that this flow's payload no longer be inspected (encrypted TLS):
+    /// stream data is not gathered any more and packets carry [`PacketInfo::no_payload`].
+    pub no_payload: bool,
+    /// Rules that alerted on the flow's open transaction (`app-layer-event` on TLS), once
+    /// each: at most the ruleset's live rules.
+    pub live_alerted: Vec<u32>,
+    /// What a matching `pass` or `drop` rule decided for the whole flow (Suricata's
+    /// `FLOW_ACTION_PASS` / `FLOW_ACTION_DROP`): no more detection on it (see `verdict`).
+    pub action: FlowAction,
 }
 
 impl FlowDetect {
     /// Adds in-order stream data of direction `dir` (0 = to server).
     pub fn push_stream(&mut self, dir: usize, data: &[u8]) {
+        if self.no_payload || self.action != FlowAction::None {
+            return;
+        }
         let Some(p) = self.pending.get_mut(dir) else {
             return;
         };

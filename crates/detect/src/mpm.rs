@@ -6,6 +6,12 @@
 //! and only then are the patterns sharing those first bytes compared. 1-byte patterns are
 //! looked for with `memchr`.
 //! Every occurrence of every pattern is found (the bitmaps only give false positives).
+//!
+//! Small sets (at most [`SMALL_VARIANTS`] case variants of the patterns' first bytes) are
+//! searched with a SIMD Teddy searcher (`aho_corasick::packed`) over those case variants
+//! instead: it skips through a buffer many bytes at a time where the bitmap loop looks at every
+//! position. The search restarts one byte after each prefix found, so overlapping
+//! occurrences are all seen.
 
 use hashbrown::HashMap;
 
@@ -28,6 +34,80 @@ pub struct Scanner {
     /// patterns by folded prefix.
     quad: Box<[u64; 1024]>,
     long: HashMap<u32, Vec<u32>>,
+    /// For small sets: the Teddy searcher over the case variants of every pattern's first
+    /// `small_len` bytes, and the patterns by folded prefix.
+    small: Option<Small>,
+}
+
+/// Most case variants of pattern prefixes searched with Teddy (its limit is 64 patterns).
+pub const SMALL_VARIANTS: usize = 64;
+
+#[derive(Debug)]
+struct Small {
+    searcher: aho_corasick::packed::Searcher,
+    len: usize,
+    by_prefix: HashMap<u32, Vec<u32>>,
+}
+
+/// The folded key of a 2- or 3-byte prefix.
+fn prefix_key(p: &[u8]) -> u32 {
+    p.iter()
+        .fold(0u32, |k, &b| (k << 8) | u32::from(b.to_ascii_lowercase()))
+}
+
+impl Small {
+    /// The searcher for `patterns` (all at least 2 bytes long) if their prefixes have few
+    /// enough case variants.
+    fn build(patterns: &[&[u8]]) -> Option<Small> {
+        let min = patterns.iter().map(|p| p.len()).min()?;
+        if min < 2 {
+            return None;
+        }
+        let len = min.min(3);
+        let mut by_prefix: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut prefixes: Vec<Vec<u8>> = Vec::new();
+        for (id, p) in patterns.iter().enumerate() {
+            let pre = p.get(..len)?;
+            let ids = by_prefix.entry(prefix_key(pre)).or_default();
+            if ids.is_empty() {
+                prefixes.push(pre.to_ascii_lowercase());
+            }
+            ids.push(u32::try_from(id).ok()?);
+        }
+        let mut variants: Vec<Vec<u8>> = Vec::new();
+        for key in &prefixes {
+            let mut vs: Vec<Vec<u8>> = vec![Vec::with_capacity(len)];
+            for &b in key {
+                let (lo, up) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+                let mut next = Vec::with_capacity(vs.len() * 2);
+                for v in &vs {
+                    let mut a = v.clone();
+                    a.push(lo);
+                    next.push(a);
+                    if up != lo {
+                        let mut c = v.clone();
+                        c.push(up);
+                        next.push(c);
+                    }
+                }
+                vs = next;
+            }
+            variants.extend(vs);
+            if variants.len() > SMALL_VARIANTS {
+                return None;
+            }
+        }
+        let mut cfg = aho_corasick::packed::Config::new();
+        cfg.match_kind(aho_corasick::packed::MatchKind::LeftmostFirst);
+        let mut b = cfg.builder();
+        b.extend(&variants);
+        let searcher = b.build()?;
+        Some(Small {
+            searcher,
+            len,
+            by_prefix,
+        })
+    }
 }
 
 /// Folds ASCII case (and, harmlessly, a few other bytes) so that a pattern and any text it
@@ -60,6 +140,7 @@ impl Scanner {
             short: HashMap::new(),
             quad: Box::new([0; 1024]),
             long: HashMap::new(),
+            small: None,
         };
         for (id, p) in patterns.iter().enumerate() {
             let p = p.as_ref();
@@ -81,12 +162,38 @@ impl Scanner {
             }
             s.pats.push(p.to_vec());
         }
+        if s.pats.len() <= SMALL_VARIANTS {
+            let pats: Vec<&[u8]> = s.pats.iter().map(Vec::as_slice).collect();
+            s.small = Small::build(&pats);
+        }
         s
+    }
+
+    /// How many patterns are 1 to 3 bytes long.
+    pub fn short_count(&self) -> usize {
+        self.one.values().map(Vec::len).sum::<usize>() + self.short.values().map(Vec::len).sum::<usize>()
     }
 
     /// Calls `hit(id)` for every pattern that occurs in `hay`, at least once (a pattern may
     /// be reported more than once).
     pub fn scan(&self, hay: &[u8], hit: &mut dyn FnMut(u32)) {
+        if let Some(sm) = &self.small {
+            let mut at = 0usize;
+            while at < hay.len() {
+                let Some(m) = sm.searcher.find_in(hay, aho_corasick::Span::from(at..hay.len())) else {
+                    break;
+                };
+                let i = m.start();
+                if let Some(ids) = hay
+                    .get(i..i.saturating_add(sm.len))
+                    .and_then(|k| sm.by_prefix.get(&prefix_key(k)))
+                {
+                    self.verify(ids, hay, i, hit);
+                }
+                at = i + 1;
+            }
+            return;
+        }
         for (&b, ids) in &self.one {
             let (lo, up) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
             if memchr::memchr2(lo, up, hay).is_some() {
@@ -204,6 +311,23 @@ mod tests {
     }
 
     #[test]
+    fn small_sets_use_teddy_and_find_overlapping_occurrences() {
+        let pats: &[&[u8]] = &[b"aa", b"aab", b"AbC", b"\r\nX-", b"bca"];
+        assert!(Scanner::new(pats).small.is_some());
+        let hay = b"xaaab abca \r\nx-y";
+        assert_eq!(found(pats, hay), vec![0, 1, 2, 3, 4]);
+        assert_eq!(found(pats, hay), naive(pats, hay));
+        assert_eq!(found(pats, b"a"), Vec::<u32>::new());
+        assert_eq!(found(pats, b"AA"), vec![0]);
+        // Too many case variants: the bitmap scanner.
+        let many: Vec<Vec<u8>> = (0..40u8)
+            .map(|i| vec![b'a' + i % 26, b'b' + i / 26, b'c'])
+            .collect();
+        let many: Vec<&[u8]> = many.iter().map(|p| p.as_slice()).collect();
+        assert!(Scanner::new(&many).small.is_none());
+    }
+
+    #[test]
     fn agrees_with_brute_force_on_pseudo_random_data() {
         let mut x: u32 = 12345;
         let mut next = || {
@@ -223,6 +347,20 @@ mod tests {
             let n = (next() % 40) as usize;
             let hay: Vec<u8> = (0..n).map(|_| alphabet[(next() % 8) as usize]).collect();
             assert_eq!(found(&pats, &hay), naive(&pats, &hay), "{hay:?}");
+        }
+        // Small sets of 2+ byte patterns (the Teddy path).
+        for _ in 0..200 {
+            let k = 1 + (next() % 5) as usize;
+            let small: Vec<Vec<u8>> = (0..k)
+                .map(|_| {
+                    let n = 2 + (next() % 4) as usize;
+                    (0..n).map(|_| alphabet[(next() % 8) as usize]).collect()
+                })
+                .collect();
+            let small: Vec<&[u8]> = small.iter().map(|p| p.as_slice()).collect();
+            let n = (next() % 80) as usize;
+            let hay: Vec<u8> = (0..n).map(|_| alphabet[(next() % 8) as usize]).collect();
+            assert_eq!(found(&small, &hay), naive(&small, &hay), "{small:?} {hay:?}");
         }
     }
 }

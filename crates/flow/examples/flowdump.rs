@@ -62,7 +62,15 @@ fn main() {
                 print_flow(&f, r);
             }
         }
-        let Ok(pkt) = wire::decode(link, frame, &DecodeOptions { checksums: false }, &mut stats) else {
+        let Ok(pkt) = wire::decode(
+            link,
+            frame,
+            &DecodeOptions {
+                checksums: false,
+                ..Default::default()
+            },
+            &mut stats,
+        ) else {
             continue;
         };
         if pkt.frag.is_some() {

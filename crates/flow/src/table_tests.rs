@@ -35,6 +35,7 @@ fn pkt<'a>(ip: IpHeader, l4: L4, l3: &'a [u8], payload: &'a [u8]) -> Packet<'a> 
         l3,
         payload,
         tunnel: None,
+        events: Default::default(),
     }
 }
 

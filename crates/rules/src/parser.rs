@@ -214,6 +214,20 @@ impl RuleParser {
     /// Like [`RuleParser::parse_file`] on raw bytes: a rule with invalid UTF-8 is an error
     /// (as in Suricata), the other rules still load.
     pub fn parse_file_bytes(&mut self, data: &[u8]) -> (Vec<Rule>, Vec<RuleError>) {
+        let mut rules = Vec::new();
+        let mut errors = Vec::new();
+        self.parse_file_bytes_each(data, &mut |r| rules.push(r), &mut |e| errors.push(e));
+        (rules, errors)
+    }
+
+    /// Like [`RuleParser::parse_file_bytes`], handing each rule and error over as soon as it
+    /// is parsed (so a caller that compiles rules one by one never holds the whole file's AST).
+    pub fn parse_file_bytes_each(
+        &mut self,
+        data: &[u8],
+        on_rule: &mut dyn FnMut(Rule),
+        on_error: &mut dyn FnMut(RuleError),
+    ) {
         let lines = data.split(|&b| b == b'\n').map(|l| {
             let l = l.strip_suffix(b"\r").unwrap_or(l);
             std::str::from_utf8(l).map_err(|_| BadLine {
@@ -221,7 +235,7 @@ impl RuleParser {
                 cont: l.trim_ascii_end().ends_with(b"\\"),
             })
         });
-        self.parse_lines(lines)
+        self.parse_lines_each(lines, on_rule, on_error)
     }
 
     fn parse_lines<'t>(
@@ -230,6 +244,16 @@ impl RuleParser {
     ) -> (Vec<Rule>, Vec<RuleError>) {
         let mut rules = Vec::new();
         let mut errors = Vec::new();
+        self.parse_lines_each(lines, &mut |r| rules.push(r), &mut |e| errors.push(e));
+        (rules, errors)
+    }
+
+    fn parse_lines_each<'t>(
+        &mut self,
+        lines: impl Iterator<Item = Result<&'t str, BadLine>>,
+        rules: &mut dyn FnMut(Rule),
+        errors: &mut dyn FnMut(RuleError),
+    ) {
         let mut pending = String::new();
         let mut start_line = 0usize;
         let mut bad: Option<(ErrorKind, &'static str)> = None;
@@ -274,10 +298,10 @@ impl RuleParser {
                 }
                 continue;
             }
-            self.finish_pending(&mut pending, start_line, bad, &mut rules, &mut errors);
+            self.finish_pending(&mut pending, start_line, bad, rules, errors);
         }
         if !pending.is_empty() {
-            errors.push(RuleError {
+            errors(RuleError {
                 line: start_line,
                 sid: find_sid(&pending),
                 keyword: None,
@@ -285,7 +309,6 @@ impl RuleParser {
                 message: "file ends inside a multi-line rule".into(),
             });
         }
-        (rules, errors)
     }
 
     fn finish_pending(
@@ -293,11 +316,11 @@ impl RuleParser {
         pending: &mut String,
         line: usize,
         bad: Option<(ErrorKind, &'static str)>,
-        rules: &mut Vec<Rule>,
-        errors: &mut Vec<RuleError>,
+        rules: &mut dyn FnMut(Rule),
+        errors: &mut dyn FnMut(RuleError),
     ) {
         if let Some((kind, message)) = bad {
-            errors.push(RuleError {
+            errors(RuleError {
                 line,
                 sid: find_sid(pending),
                 keyword: None,
@@ -306,8 +329,8 @@ impl RuleParser {
             });
         } else {
             match self.parse_rule(pending, line) {
-                Ok(r) => rules.push(r),
-                Err(e) => errors.push(e),
+                Ok(r) => rules(r),
+                Err(e) => errors(e),
             }
         }
         pending.clear();

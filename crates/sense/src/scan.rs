@@ -610,6 +610,7 @@ mod tests {
             l3: &[],
             payload: &[],
             tunnel: None,
+            events: Default::default(),
         }
     }
 

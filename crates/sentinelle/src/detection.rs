@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use app::{AppEvent, FlowInfo};
-use detect::{BuildOptions, Engine, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
+use detect::{BuildOptions, Engine, FlowAction, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
 use eve::{Envelope, LineBuf};
 use flow::Direction;
 use std::path::{Path, PathBuf};
@@ -67,6 +67,8 @@ pub fn load(files: &[PathBuf], opts: BuildOptions) -> Result<Option<Arc<Engine>>
 pub struct Detector {
     engine: Option<Arc<Engine>>,
     tcx: ThreadCtx,
+    /// [`Detector::drop_pending`].
+    flow_dropped: bool,
 }
 
 fn app_proto(app: &app::AppLayer) -> (Option<app::AppProto>, [Option<app::AppProto>; 2]) {
@@ -111,6 +113,9 @@ fn flow_view<'a>(info: &FlowInfo, ts: Timestamp, app: &app::AppLayer, establishe
         proto_detect_done: false,
         tx_payload: &[],
         tx_payload_to_server: true,
+        no_payload: false,
+        decode_events: Default::default(),
+        stream_events: Default::default(),
     }
 }
 
@@ -121,6 +126,26 @@ fn orient(mut p: PacketInfo<'_>, to_server: bool) -> PacketInfo<'_> {
         p.to_server = to_server;
     }
     p
+}
+
+/// Checks the rules on the open transaction's app-layer events (TLS), if it has any, from the
+/// sides in `sides`; `base` is oriented client → server.
+fn live_events(
+    engine: &Engine,
+    tcx: &mut ThreadCtx,
+    fd: &mut FlowDetect,
+    base: &PacketInfo<'_>,
+    sides: &[bool],
+    app: &app::AppLayer,
+) {
+    let events = app.live_events();
+    if events.is_empty() || !engine.has_live_event_rules() {
+        return;
+    }
+    let Some(proto) = app.proto() else { return };
+    let mut tp = *base;
+    tp.payload = &[];
+    engine.inspect_live_events(tcx, fd, &tp, sides, proto, events, &|| app.live_record(), Some(0));
 }
 
 /// Facts about the packet's flow, taken before the packet updated it.
@@ -134,6 +159,8 @@ pub struct FlowFacts {
     pub stream_size: Option<(u32, u32)>,
     /// Detected protocol per direction before this packet (to tell where detection finished).
     pub app_before: [Option<app::AppProto>; 2],
+    /// Stream events the packet raised in its TCP session.
+    pub stream_events: flow::tcp::StreamEvents,
 }
 
 impl Detector {
@@ -141,6 +168,7 @@ impl Detector {
         Detector {
             engine,
             tcx: ThreadCtx::default(),
+            flow_dropped: false,
         }
     }
 
@@ -152,6 +180,31 @@ impl Detector {
     /// packet acknowledged, the packet itself, and the app-layer records it completed.
     #[allow(clippy::too_many_arguments)]
     pub fn packet(
+        &mut self,
+        ts: Timestamp,
+        pkt: &Packet<'_>,
+        facts: &FlowFacts,
+        info: &FlowInfo,
+        app: &app::AppLayer,
+        fd: &mut FlowDetect,
+        events: &[AppEvent],
+        pcap_cnt: u64,
+    ) {
+        // A pass or drop rule took the flow out of detection (Suricata's DetectFlow).
+        self.flow_dropped = fd.action == FlowAction::Drop;
+        if fd.action != FlowAction::None {
+            return;
+        }
+        let start = self.tcx.alerts.len();
+        self.inspect_packet_all(ts, pkt, facts, info, app, fd, events, pcap_cnt);
+        if let Some(engine) = self.engine.as_deref() {
+            engine.finalize(&mut self.tcx, Some(fd), start);
+        }
+        self.flow_dropped = fd.action == FlowAction::Drop;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn inspect_packet_all(
         &mut self,
         ts: Timestamp,
         pkt: &Packet<'_>,
@@ -221,6 +274,9 @@ impl Detector {
                 .any(|(before, now)| before.is_none() && now.is_some()),
             tx_payload: &[],
             tx_payload_to_server: to_server,
+            no_payload: fd.no_payload,
+            decode_events: pkt.events,
+            stream_events: facts.stream_events,
         };
         // Stream data of the other direction that this packet acknowledges.
         if tcp_flags.is_some_and(|f| f & 0x10 != 0) {
@@ -239,6 +295,22 @@ impl Detector {
                 fd.pending[other.index()] = data;
             }
         }
+        if !fd.no_payload && app.no_payload_inspection() {
+            // The app layer stops payload inspection (TLS application data): what the stream
+            // gathered so far is inspected now, acknowledged or not (Suricata's
+            // `StreamTcpDetectLogFlush`), and nothing more is gathered.
+            for dir in [Direction::ToServer, Direction::ToClient] {
+                let data = std::mem::take(&mut fd.pending[dir.index()]);
+                if !data.is_empty() {
+                    let mut sp = orient(p, dir == Direction::ToServer);
+                    sp.payload = &data;
+                    sp.stream = true;
+                    sp.l3 = &[];
+                    engine.inspect_stream(&mut self.tcx, fd, &sp);
+                }
+            }
+            fd.no_payload = true;
+        }
         engine.inspect_packet(&mut self.tcx, fd, &p, facts.tcp_session);
         if !events.is_empty() {
             let base = orient(p, true);
@@ -254,10 +326,30 @@ impl Detector {
                 engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);
             }
         }
+        live_events(engine, &mut self.tcx, fd, &orient(p, true), &[to_server], app);
     }
 
     /// The flow ended: inspects the stream data left and the records its closing produced.
     pub fn end_flow(
+        &mut self,
+        info: &FlowInfo,
+        ts: Timestamp,
+        app: &app::AppLayer,
+        fd: &mut FlowDetect,
+        events: &[AppEvent],
+        established: bool,
+    ) {
+        if fd.action != FlowAction::None {
+            return;
+        }
+        let start = self.tcx.alerts.len();
+        self.end_flow_all(info, ts, app, fd, events, established);
+        if let Some(engine) = self.engine.as_deref() {
+            engine.finalize(&mut self.tcx, Some(fd), start);
+        }
+    }
+
+    fn end_flow_all(
         &mut self,
         info: &FlowInfo,
         ts: Timestamp,
@@ -284,26 +376,71 @@ impl Detector {
             tp.ts = ev.ts.0;
             engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);
         }
+        // Suricata's flow-timeout pseudo packets: to server, then to client.
+        live_events(engine, &mut self.tcx, fd, &base, &[true, false], app);
     }
 
-    /// Whether a pending alert comes from a `drop` or `reject` rule. Even in IDS mode Suricata
-    /// then marks the flow dropped: it gets no end-of-flow reassembly or logging.
-    pub fn drop_pending(&self) -> bool {
+    /// A packet Suricata gives no flow (GRE, IGMP, other IP protocols; GRE tunnel carriers):
+    /// the packet rules inspect it alone (`DetectNoFlow`); IP-only rules see every such packet
+    /// and flow keywords match nothing.
+    pub fn flowless(&mut self, ts: Timestamp, pkt: &Packet<'_>, pcap_cnt: u64) {
         let Some(engine) = self.engine.as_deref() else {
-            return false;
+            return;
         };
-        self.tcx.alerts.iter().any(|a| {
-            engine.meta(a.rule).is_some_and(|m| {
-                matches!(
-                    m.action,
-                    rules::Action::Drop
-                        | rules::Action::Reject
-                        | rules::Action::RejectSrc
-                        | rules::Action::RejectDst
-                        | rules::Action::RejectBoth
-                )
-            })
-        })
+        let icmp = match &pkt.l4 {
+            L4::Icmp4(i) | L4::Icmp6(i) => Some((i.icmp_type, i.code, i.id, i.seq)),
+            _ => None,
+        };
+        let p = PacketInfo {
+            ts: ts.0,
+            src: pkt.ip.src,
+            dst: pkt.ip.dst,
+            sport: pkt.src_port(),
+            dport: pkt.dst_port(),
+            proto: pkt.ip.proto,
+            to_server: true,
+            established: false,
+            has_flow: false,
+            first_in_dir: true,
+            tcp_flags: None,
+            tcp_window: None,
+            tcp_seq: None,
+            tcp_ack: None,
+            icmp,
+            ttl: pkt.ip.ttl,
+            ip_id: pkt.ip.id,
+            fragbits: 0,
+            payload: pkt.payload,
+            stream: false,
+            app_proto: None,
+            app_proto_dir: [None, None],
+            flow_id: None,
+            pcap_cnt: Some(pcap_cnt),
+            l3: if pkt.frag.is_some() { &[] } else { pkt.l3 },
+            ip_hdr_len: pkt.ip.header_len,
+            l4_hdr_len: 0,
+            tos: pkt.ip.tos,
+            tcp_mss: None,
+            bad_csum: u8::from(!pkt.ip.checksum_ok),
+            stream_size: None,
+            proto_detect_done: false,
+            tx_payload: &[],
+            tx_payload_to_server: true,
+            no_payload: false,
+            decode_events: pkt.events,
+            stream_events: Default::default(),
+        };
+        let start = self.tcx.alerts.len();
+        let mut fd = FlowDetect::default();
+        engine.inspect_packet(&mut self.tcx, &mut fd, &p, false);
+        engine.finalize(&mut self.tcx, None, start);
+    }
+
+    /// Whether the last packet inspected left its flow dropped: a `drop` or `reject` rule
+    /// matched in a way that acts on the flow (Suricata's `FLOW_ACTION_DROP`, IDS mode too).
+    /// The flow then gets no end-of-flow reassembly or logging.
+    pub fn drop_pending(&self) -> bool {
+        self.flow_dropped
     }
 
     /// Writes the pending alerts; returns how many.

@@ -150,6 +150,10 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
         {
             plan.engine.app.ssh_hassh = true;
         }
+        // SMTP attachments are kept decoded only for rules on `file.data`.
+        plan.engine.app.smtp_file_data = e.uses_buffer(B::FileData);
+        // HTTP/1 messages are kept whole only for rules on `frame:`.
+        plan.engine.app.http.frames = e.uses_buffer(B::Frame);
     }
     plan.engine.detect = engine;
     let report = run::offline(&plan, &input)?;

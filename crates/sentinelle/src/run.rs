@@ -438,7 +438,10 @@ fn run_workers(
     let mut batches: Vec<Batch> = (0..n).map(|_| Batch::new()).collect();
     let mut defrag = Defrag::new(plan.engine.defrag);
     let mut scratch = DecodeStats::default();
-    let opts = DecodeOptions { checksums: false };
+    let opts = DecodeOptions {
+        checksums: false,
+        ..Default::default()
+    };
     let tunnels = plan.engine.tunnels;
     let mut router = crate::route::Router::new(n, plan.engine.flow.use_vlan);
     let mut send_failed = false;

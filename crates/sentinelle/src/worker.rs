@@ -104,20 +104,18 @@ impl Worker {
         self.tick(ts);
         let opts = DecodeOptions {
             checksums: self.checksums,
+            // Rules still run on a packet whose transport header does not decode.
+            keep_invalid: self.det.enabled(),
         };
         // Outer packets of UDP-borne (and 6in4) tunnels have flows of their own, as in Suricata.
-        let mut carriers: Vec<Packet<'_>> = Vec::new();
+        let mut carriers: Vec<(Packet<'_>, bool)> = Vec::new();
         let decoded = wire::decode_with(
             link,
             data,
             &opts,
             &self.cfg.tunnels,
             &mut self.stats.decode,
-            |c, kind| {
-                if kind.carrier_has_flow() {
-                    carriers.push(*c);
-                }
-            },
+            |c, kind| carriers.push((*c, kind.carrier_has_flow())),
         );
         let pkt = match decoded {
             Ok(p) => p,
@@ -126,8 +124,12 @@ impl Worker {
                 return;
             }
         };
-        for c in &carriers {
-            self.packet(ts, c, data.len(), pcap_cnt);
+        for (c, has_flow) in &carriers {
+            if *has_flow {
+                self.packet(ts, c, data.len(), pcap_cnt);
+            } else {
+                self.flowless(ts, c, pcap_cnt);
+            }
         }
         let flow_len = pkt.flow_len(data.len());
         if pkt.frag.is_some() {
@@ -164,9 +166,15 @@ impl Worker {
     }
 
     fn packet(&mut self, ts: Timestamp, pkt: &Packet<'_>, frame_len: usize, pcap_cnt: u64) {
+        if pkt.events.l4_failed() {
+            // Transport header not decoded (decoder event): no flow, only rules, as in Suricata.
+            self.stats.decode_errors += 1;
+            self.flowless(ts, pkt, pcap_cnt);
+            return;
+        }
         if !wants_flow(pkt) {
-            // GRE, IGMP, ...: no flow, as in Suricata. (Rules are not run on flow-less packets yet;
-            // Suricata would still match header-only rules on them.)
+            // GRE, IGMP, ...: no flow, as in Suricata.
+            self.flowless(ts, pkt, pcap_cnt);
             return;
         }
         let mut evicted = std::mem::take(&mut self.ended);
@@ -196,6 +204,7 @@ impl Worker {
                 tcp_session: flow.tcp.is_some() && tcp_ok,
                 stream_size: None,
                 app_before: flow.app.app.proto_by_dir(),
+                stream_events: Default::default(),
             };
             let det_on = self.det.enabled();
             let mut cx = Cx {
@@ -222,6 +231,7 @@ impl Worker {
                             }
                             app.on_tcp(app_cfg, d, chunk, &mut cx)
                         });
+                        facts.stream_events = sess.events;
                     }
                     if !pkt.payload.is_empty() && app.proto() == Some(AppProto::Ssh) {
                         self.sensors.ssh_segment(ts, &info, sense, dir, pkt.payload);
@@ -275,6 +285,16 @@ impl Worker {
             self.end_flow(f, reason, ts);
         }
         self.ended = evicted;
+    }
+
+    /// A packet without a flow (GRE, IGMP, ..., GRE tunnel carriers): only the rules see it.
+    fn flowless(&mut self, ts: Timestamp, pkt: &Packet<'_>, pcap_cnt: u64) {
+        if !self.det.enabled() {
+            return;
+        }
+        self.det.flowless(ts, pkt, pcap_cnt);
+        let vlan = &pkt.vlan[..usize::from(pkt.vlan_count.min(2))];
+        self.stats.alerts += self.det.write(&mut self.out, vlan);
     }
 
     fn tcp_checksum_ok(&mut self, ok: bool) -> bool {

@@ -232,6 +232,8 @@ pub struct Packet<'a> {
     /// `vlan` then holds only the tags found inside the tunnel (and an ERSPAN header's VLAN), as
     /// in Suricata, where the tunnelled packet does not inherit the carrier's VLAN ids.
     pub tunnel: Option<Tunnel>,
+    /// Decoder events raised on the packet ([`crate::DecodeEvent`]).
+    pub events: crate::DecodeEvents,
 }
 
 impl Packet<'_> {
@@ -268,11 +270,18 @@ impl Packet<'_> {
 pub struct DecodeOptions {
     /// Verify IPv4/TCP/UDP/ICMP checksums (`-k none` turns this off).
     pub checksums: bool,
+    /// Return a packet whose transport header does not decode (with its
+    /// [`crate::DecodeEvent`], [`L4::Other`] and no payload) instead of an error, as Suricata
+    /// still runs rules on it. Off: such a frame is a [`DecodeError`].
+    pub keep_invalid: bool,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { checksums: true }
+        DecodeOptions {
+            checksums: true,
+            keep_invalid: false,
+        }
     }
 }
 
@@ -312,6 +321,9 @@ const IPV6_ROUTING: u8 = 43;
 const IPV6_FRAGMENT: u8 = 44;
 const IPV6_AH: u8 = 51;
 const IPV6_DSTOPTS: u8 = 60;
+
+/// GRE's IP protocol number.
+const IPPROTO_GRE: u8 = 47;
 
 #[inline]
 fn be16(a: u8, b: u8) -> u16 {
@@ -462,6 +474,10 @@ where
             len: u32::try_from(enc.len).unwrap_or(u32::MAX),
         });
         pkt = inner;
+    }
+    // Suricata's `DecodeGRE` on a payload shorter than its header.
+    if pkt.ip.proto == IPPROTO_GRE && pkt.frag.is_none() && pkt.l4 == L4::Other && pkt.payload.len() < 4 {
+        pkt.events.set(crate::DecodeEvent::GrePktTooSmall);
     }
     pkt
 }
@@ -983,10 +999,11 @@ fn decode_ipv4<'a>(
             l3,
             payload: body,
             tunnel: None,
+            events: Default::default(),
         });
     }
     let addrs = header.get(12..20).unwrap_or_default();
-    let (l4, payload) = decode_l4(proto, body, Pseudo::V4(addrs), opts, stats)?;
+    let (l4, payload, events) = decode_l4(proto, body, Pseudo::V4(addrs), opts, stats)?;
     Ok(Packet {
         vlan: [0; 2],
         vlan_count: 0,
@@ -996,6 +1013,7 @@ fn decode_ipv4<'a>(
         l3,
         payload,
         tunnel: None,
+        events,
     })
 }
 
@@ -1057,10 +1075,11 @@ fn decode_ipv6<'a>(
             l3,
             payload: body,
             tunnel: None,
+            events: Default::default(),
         });
     }
     let addrs = l3.get(8..40).unwrap_or_default();
-    let (l4, payload) = decode_l4(walk.next_header, body, Pseudo::V6(addrs), opts, stats)?;
+    let (l4, payload, events) = decode_l4(walk.next_header, body, Pseudo::V6(addrs), opts, stats)?;
     Ok(Packet {
         vlan: [0; 2],
         vlan_count: 0,
@@ -1070,6 +1089,7 @@ fn decode_ipv6<'a>(
         l3,
         payload,
         tunnel: None,
+        events,
     })
 }
 
@@ -1158,9 +1178,72 @@ fn walk_ipv6_ext(mut nh: u8, buf: &[u8], mut off: usize) -> Result<Ipv6Walk, Dec
     Err(invalid("ipv6", "too many extension headers"))
 }
 
-/// Decodes the transport header of a complete (non-fragment) datagram's payload.
+/// Decodes the transport header of a complete (non-fragment) datagram's payload. With
+/// [`DecodeOptions::keep_invalid`], a header that does not decode gives [`L4::Other`], no
+/// payload and its decoder event (counted invalid) rather than an error.
 #[inline]
 fn decode_l4<'a>(
+    proto: u8,
+    body: &'a [u8],
+    pseudo: Pseudo<'_>,
+    opts: &DecodeOptions,
+    stats: &mut DecodeStats,
+) -> Result<(L4, &'a [u8], crate::DecodeEvents), DecodeError> {
+    let is_v6 = matches!(pseudo, Pseudo::V6(_));
+    match decode_l4_header(proto, body, pseudo, opts, stats) {
+        Ok((l4, payload)) => Ok((l4, payload, crate::DecodeEvents::default())),
+        Err(e) => match l4_event(proto, is_v6, body) {
+            Some(ev) if opts.keep_invalid => {
+                stats.invalid += 1;
+                let mut events = crate::DecodeEvents::default();
+                events.set(ev);
+                Ok((L4::Other, &[], events))
+            }
+            _ => Err(e),
+        },
+    }
+}
+
+/// The decoder event of a transport header that does not decode, checked in the order of
+/// Suricata's `DecodeTCPPacket` / `DecodeUDPPacket` / `DecodeICMPV4` / `DecodeICMPV6`.
+fn l4_event(proto: u8, is_v6: bool, body: &[u8]) -> Option<crate::DecodeEvent> {
+    use crate::DecodeEvent as E;
+    match proto {
+        ipproto::TCP => {
+            let Some(h) = body.first_chunk::<20>() else {
+                return Some(E::TcpPktTooSmall);
+            };
+            let hl = usize::from(h[12] >> 4) * 4;
+            if body.len() < hl {
+                Some(E::TcpHlenTooSmall)
+            } else if hl < 20 {
+                Some(E::TcpInvalidOptlen)
+            } else {
+                None
+            }
+        }
+        ipproto::UDP => {
+            let Some(h) = body.first_chunk::<8>() else {
+                return Some(E::UdpHlenTooSmall);
+            };
+            let ulen = usize::from(be16(h[4], h[5]));
+            if body.len() < ulen {
+                Some(E::UdpPktTooSmall)
+            } else if ulen < 8 {
+                Some(E::UdpLenInvalid)
+            } else {
+                None
+            }
+        }
+        ipproto::ICMP if !is_v6 && body.len() < 8 => Some(E::Icmpv4PktTooSmall),
+        ipproto::ICMPV6 if is_v6 && body.len() < 8 => Some(E::Icmpv6PktTooSmall),
+        _ => None,
+    }
+}
+
+/// [`decode_l4`] without the invalid-header handling.
+#[inline]
+fn decode_l4_header<'a>(
     proto: u8,
     body: &'a [u8],
     pseudo: Pseudo<'_>,
@@ -1472,7 +1555,10 @@ mod tests {
         let p = decode(
             LinkType::Ethernet,
             &f,
-            &DecodeOptions { checksums: false },
+            &DecodeOptions {
+                checksums: false,
+                ..Default::default()
+            },
             &mut st,
         )
         .unwrap();

@@ -10,14 +10,18 @@
 pub mod checksum;
 mod decode;
 mod defrag;
+mod events;
 mod tunnel;
 
 pub use decode::*;
 pub use defrag::{Defrag, DefragConfig, DefragStats, MAX_FRAGMENTS};
+pub use events::{DecodeEvent, DecodeEvents};
 pub use tunnel::{Tunnel, TunnelKind, TunnelOptions, TunnelPorts, TunnelRoot, MAX_TUNNEL_DEPTH};
 
 #[cfg(test)]
 mod decap_tests;
+#[cfg(test)]
+mod event_tests;
 #[cfg(test)]
 mod testutil;
 

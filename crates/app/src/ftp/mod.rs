@@ -64,6 +64,10 @@ pub struct FtpRecord {
 pub struct FtpDataRecord {
     pub filename: String,
     pub command: &'static str,
+    /// The file travels to the server of the data flow (`file.name`, `filename` and `fileext`
+    /// inspect that side only). Not logged.
+    #[serde(skip)]
+    pub file_to_server: bool,
 }
 
 #[derive(Debug)]
@@ -561,6 +565,7 @@ impl Parser for FtpDataParser {
         let rec = FtpDataRecord {
             filename: self.transfer.filename.clone(),
             command: self.transfer.command,
+            file_to_server: self.transfer.dir == Direction::ToServer,
         };
         cx.out.push(AppEvent {
             ts: cx.ts,

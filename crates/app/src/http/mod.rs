@@ -8,6 +8,8 @@
 
 mod bestfit;
 mod decompress;
+mod frame;
+pub use frame::MAX_FRAME;
 mod parser;
 mod tx;
 mod uri;
@@ -121,6 +123,9 @@ pub struct HttpConfig {
     /// Hand the connection to HTTP/2 after `101 Switching Protocols` with `Upgrade: h2c`
     /// (Suricata does when its HTTP/2 parser is enabled).
     pub h2c_upgrade: bool,
+    /// Keep each message's bytes for the `frame:http1.request` / `frame:http1.response`
+    /// keyword (set when a rule uses `frame:`).
+    pub frames: bool,
 }
 
 impl Default for HttpConfig {
@@ -135,6 +140,7 @@ impl Default for HttpConfig {
             decompress_bomb_limit: 1 << 20,
             decompress_bomb_ratio: 2048,
             h2c_upgrade: true,
+            frames: false,
         }
     }
 }

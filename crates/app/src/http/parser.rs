@@ -64,6 +64,8 @@ struct Side {
     tx: Option<u64>,
     /// Response lines taken as body (no status line seen).
     lines_as_body: bool,
+    /// The bytes of the message in progress, when frames are kept.
+    frame: super::frame::FrameCapture,
 }
 
 impl Side {
@@ -78,6 +80,7 @@ impl Side {
             decoder: None,
             tx: None,
             lines_as_body: false,
+            frame: Default::default(),
         }
     }
 
@@ -140,6 +143,9 @@ pub struct HttpParser {
     h2c_announced: bool,
     /// Bytes of the chunk that carried the `101` left after it (they are HTTP/2).
     h2c_leftover: usize,
+    /// While a chunk is parsed: how far into it the parser got (where a message that ends
+    /// now ends, for its frame).
+    frame_pos: Option<usize>,
     pub stats: HttpStats,
 }
 
@@ -372,6 +378,7 @@ impl HttpParser {
             h2c: None,
             h2c_announced: false,
             h2c_leftover: 0,
+            frame_pos: None,
             stats: HttpStats::default(),
         }
     }
@@ -436,6 +443,7 @@ impl HttpParser {
                     let n = usize::try_from(left).unwrap_or(usize::MAX).min(rest.len());
                     self.body_wire(dir, rest.get(..n).unwrap_or_default(), cx);
                     pos += n;
+                    self.frame_pos = Some(pos);
                     let side = self.side(dir);
                     side.left -= n as u64;
                     if side.left == 0 {
@@ -482,6 +490,7 @@ impl HttpParser {
                         Some(i) => {
                             let seg = rest.get(..=i).unwrap_or_default();
                             pos += i + 1;
+                            self.frame_pos = Some(pos);
                             let after = data.get(pos..).unwrap_or_default();
                             let side = self.side(dir);
                             if side.line.is_empty() {
@@ -1060,17 +1069,26 @@ impl HttpParser {
                 }
             }
         }
+        let frames = self.cfg.frames;
+        let frame_pos = self.frame_pos;
         let side = self.side(dir);
         side.reset_message();
         side.tx = None;
         if side.state != St::GiveUp && side.state != St::Tunnel {
             side.state = St::Idle;
         }
+        let frame = if frames { side.frame.end(frame_pos) } else { None };
         if let Some(id) = id {
             if let Some(s) = self.slot_mut(id) {
                 match dir {
                     Direction::ToServer => s.tx.request_progress = Progress::Complete,
                     Direction::ToClient => s.tx.response_progress = Progress::Complete,
+                }
+                if let Some(f) = frame {
+                    match dir {
+                        Direction::ToServer => s.tx.request_frame = f,
+                        Direction::ToClient => s.tx.response_frame = f,
+                    }
                 }
             }
         }
@@ -1193,6 +1211,23 @@ impl HttpParser {
     }
 
     fn close(&mut self, cx: &mut Cx<'_>) {
+        // Response headers cut off by the end of the stream: libhtp has processed every
+        // complete header line (it does not wait for a folded continuation when no byte
+        // follows), and on close goes to `RES_FINALIZE`, completing the response.
+        if matches!(self.res.state, St::Headers | St::Trailers) {
+            if let Some(id) = self.res.tx {
+                self.flush_header(Direction::ToClient, id);
+                // `http_header` reads libhtp's header table, whatever the progress.
+                if let Some(s) = self.slot_mut(id) {
+                    if s.tx.response_header_block.is_empty() {
+                        let mut block = Vec::new();
+                        s.tx.response_headers.write_block(Some(b"set-cookie"), &mut block);
+                        s.tx.response_header_block = block;
+                    }
+                }
+                self.message_done(Direction::ToClient, cx);
+            }
+        }
         // A body delimited by the end of the stream is complete now.
         if self.res.state == St::BodyClose || (self.res.lines_as_body && self.res.state == St::Idle) {
             self.message_done(Direction::ToClient, cx);
@@ -1258,10 +1293,16 @@ fn file_event(slot: &Slot, dir: Direction, state: &'static str, cx: &Cx<'_>) -> 
 
 impl Parser for HttpParser {
     fn on_data(&mut self, dir: Direction, data: &[u8], cx: &mut Cx<'_>) {
+        if self.cfg.frames {
+            self.side(dir).frame.chunk(data);
+        }
+        self.frame_pos = Some(0);
         self.feed(dir, data, cx);
+        self.frame_pos = None;
     }
 
     fn on_gap(&mut self, dir: Direction, len: u32, cx: &mut Cx<'_>) {
+        self.side(dir).frame.gap();
         self.on_gap_dir(dir, len, cx);
     }
 

@@ -404,6 +404,23 @@ fn body_until_close() {
 }
 
 #[test]
+fn response_headers_cut_off_by_close_are_finalised() {
+    // No blank line after the last header: libhtp has the header and completes the response.
+    let resp = b"HTTP/1.0 200 OK\r\nServer:ng1nx\r\n";
+    let evs = run(&[Step::Data(ToServer, REQ), Step::Data(ToClient, resp)]);
+    let t = txs(&evs);
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].response_headers.get(b"server"), Some(&b"ng1nx"[..]));
+    assert_eq!(t[0].response_header_block, b"Server: ng1nx\r\n");
+    assert_eq!(t[0].response_progress, Progress::Complete);
+    // A partial header line (no line end) is lost, as in libhtp.
+    let evs = run(&[Step::Data(ToServer, REQ), Step::Data(ToClient, b"HTTP/1.0 200 OK\r\nServer:ng")]);
+    let t = txs(&evs);
+    assert_eq!(t[0].response_headers.get(b"server"), None);
+    assert!(t[0].response_header_block.is_empty());
+}
+
+#[test]
 fn head_304_204_have_no_body() {
     let reqs = b"HEAD / HTTP/1.1\r\nHost: h\r\n\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\nGET /y HTTP/1.1\r\nHost: h\r\n\r\nGET /z HTTP/1.1\r\n\r\n";
     let resps = b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\nHTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";

@@ -238,6 +238,10 @@ pub struct HttpTx {
     /// App-layer events of the transaction (names of [`super::EVENTS`], each once), for
     /// `app-layer-event:http.NAME`. Not logged.
     pub events: Vec<&'static str>,
+    /// The request / response as it came in the stream, first line through body (Suricata's
+    /// `http1.request` / `http1.response` frames); empty unless `HttpConfig::frames`.
+    pub request_frame: Vec<u8>,
+    pub response_frame: Vec<u8>,
 }
 
 /// EVE string from bytes, as Suricata's JsonBuilder does: UTF-8 as is, otherwise bytes >= 0x80

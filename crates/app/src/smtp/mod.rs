@@ -13,6 +13,8 @@ use crate::{AppEvent, AppProto, Cx, Parser, Record};
 use flow::Direction;
 use std::collections::VecDeque;
 
+pub mod mime;
+
 /// Longest command or reply line kept (Suricata's `SMTP_LINE_BUFFER_LIMIT`); longer lines are
 /// cut and the rest of the line skipped.
 pub const MAX_LINE: usize = 4096;
@@ -34,6 +36,23 @@ pub struct SmtpRecord {
     /// `app-layer-event:smtp.NAME`. Not logged.
     #[serde(skip)]
     pub events: Vec<&'static str>,
+    /// The message's attachments (MIME parts with a file name), decoded: the `file.name` and
+    /// `file.data` buffers. Not logged here.
+    #[serde(skip)]
+    pub files: Vec<SmtpFile>,
+}
+
+/// One attachment of a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SmtpFile {
+    /// The name from `Content-Disposition: ...; filename=` or `Content-Type: ...; name=`.
+    pub name: Vec<u8>,
+    /// The decoded content (base64 and quoted-printable decoded), at most
+    /// [`mime::MAX_FILE_DATA`] bytes; empty unless file data is kept
+    /// ([`crate::AppConfig::smtp_file_data`]).
+    pub data: Vec<u8>,
+    /// Bytes beyond [`mime::MAX_FILE_DATA`] not kept.
+    pub truncated: u64,
 }
 
 /// The app-layer events of Suricata 7.0.10's `app-layer-smtp.c` (`smtp_decoder_event_table`)
@@ -70,6 +89,8 @@ struct Tx {
     /// The last header line was that `Content-Type` (a folded line continues it).
     in_ctype: bool,
     events: Vec<&'static str>,
+    /// MIME decoding of the message (from its first line).
+    mime: Option<mime::Mime>,
 }
 
 impl Tx {
@@ -128,14 +149,19 @@ impl Tx {
     }
 }
 
-/// Length of the value of `token` in a MIME header value (`; name=value` pairs, values quoted
-/// or up to `;`; RFC 2231 sections `name*0`, `name*1`... concatenated), as Suricata's
-/// `mime_find_header_token` finds it; `None` when absent.
+/// Length of the value of `token` in a MIME header value (see [`mime_header_token`]).
 fn mime_header_token_len(header: &[u8], token: &[u8]) -> Option<usize> {
+    mime_header_token(header, token).map(|v| v.len())
+}
+
+/// The value of `token` in a MIME header value (`; name=value` pairs, values quoted or up to
+/// `;`; RFC 2231 sections `name*0`, `name*1`... concatenated), as Suricata's
+/// `mime_find_header_token` finds it; `None` when absent.
+fn mime_header_token(header: &[u8], token: &[u8]) -> Option<Vec<u8>> {
     let semi = memchr::memchr(b';', header)?;
     let mut input = header.get(semi + 1..).unwrap_or_default();
     // Later duplicates replace earlier ones, as in Suricata's map.
-    let mut pairs: Vec<(&[u8], usize)> = Vec::new();
+    let mut pairs: Vec<(&[u8], &[u8])> = Vec::new();
     while !input.is_empty() {
         let ws = input
             .iter()
@@ -147,18 +173,18 @@ fn mime_header_token_len(header: &[u8], token: &[u8]) -> Option<usize> {
         };
         let name = &rest[..eq];
         let after = &rest[eq + 1..];
-        let (vlen, consumed) = if after.first() == Some(&b'"') {
+        let (value, consumed) = if after.first() == Some(&b'"') {
             match memchr::memchr(b'"', &after[1..]) {
-                Some(q) => (q, q + 2),
+                Some(q) => (&after[1..1 + q], q + 2),
                 None => match memchr::memchr(b';', after) {
-                    Some(p) => (p, p),
-                    None => (after.len(), after.len()),
+                    Some(p) => (&after[..p], p),
+                    None => (after, after.len()),
                 },
             }
         } else {
             match memchr::memchr(b';', after) {
-                Some(p) => (p, p),
-                None => (after.len(), after.len()),
+                Some(p) => (&after[..p], p),
+                None => (after, after.len()),
             }
         };
         let mut next = &after[consumed..];
@@ -166,25 +192,28 @@ fn mime_header_token_len(header: &[u8], token: &[u8]) -> Option<usize> {
             next = &next[1..];
         }
         match pairs.iter_mut().find(|(n, _)| *n == name) {
-            Some(p) => p.1 = vlen,
-            None => pairs.push((name, vlen)),
+            Some(p) => p.1 = value,
+            None => pairs.push((name, value)),
         }
         if next.len() == input.len() {
             break;
         }
         input = next;
     }
-    let get = |n: &[u8]| pairs.iter().find(|(k, _)| *k == n).map(|(_, l)| *l);
-    if let Some(l) = get(token) {
-        return Some(l);
+    let get = |n: &[u8]| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+    if let Some(v) = get(token) {
+        return Some(v.to_vec());
     }
-    let mut total = 0usize;
+    let mut total = Vec::new();
     let mut i = 0usize;
     loop {
         let mut key = token.to_vec();
         key.extend_from_slice(format!("*{i}").as_bytes());
         match get(&key) {
-            Some(l) => total = total.saturating_add(l),
+            Some(v) => {
+                let room = MAX_CTYPE.saturating_sub(total.len());
+                total.extend_from_slice(&v[..v.len().min(room)]);
+            }
             None if i == 0 => return None,
             None => return Some(total),
         }
@@ -255,6 +284,8 @@ pub struct SmtpParser {
     pub rcpt_dropped: u64,
     /// Anomalies (unmatched replies, invalid reply codes, too many pending commands).
     pub events: u32,
+    /// Keep the decoded content of attachments (`file.data`), not only their names.
+    keep_file_data: bool,
 }
 
 fn starts_ci(line: &[u8], p: &[u8]) -> bool {
@@ -277,6 +308,14 @@ fn path_arg(rest: &[u8]) -> &[u8] {
 impl SmtpParser {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A parser that keeps the decoded content of attachments (a rule inspects `file.data`).
+    pub fn with_file_data(keep: bool) -> Self {
+        SmtpParser {
+            keep_file_data: keep,
+            ..Self::default()
+        }
     }
 
     /// The session's HELO/EHLO argument.
@@ -306,6 +345,8 @@ impl SmtpParser {
                 self.push_cmd(Cmd::DataEnd);
             } else if tx.is_data {
                 tx.mime_line(line);
+                let keep = self.keep_file_data;
+                tx.mime.get_or_insert_with(|| mime::Mime::new(keep)).line(line);
             }
             return;
         }
@@ -412,12 +453,14 @@ impl SmtpParser {
         if !ready {
             return;
         }
-        if let Some(tx) = self.tx.take() {
+        if let Some(mut tx) = self.tx.take() {
+            let files = tx.mime.take().map(|mut m| m.finish()).unwrap_or_default();
             let rec = SmtpRecord {
                 helo: self.helo.clone(),
                 mail_from: tx.mail_from,
                 rcpt_to: tx.rcpt_to,
                 events: tx.events,
+                files,
             };
             cx.out.push(AppEvent {
                 ts: cx.ts,

@@ -74,6 +74,9 @@ const F_CH_VERSION_EXT: u32 = 1 << 21;
 const F_LOG_WITHOUT_CERT: u32 = 1 << 22;
 const F_EARLY_DATA: u32 = 1 << 23;
 const F_NEED_CLIENT_CERT: u32 = 1 << 26;
+/// An application data record was seen: Suricata's `APP_LAYER_PARSER_NO_INSPECTION_PAYLOAD`
+/// (with its default `encryption-handling`), after which the flow's payload is not inspected.
+const F_NO_PAYLOAD_INSPECTION: u32 = 1 << 27;
 
 /// The app-layer events of Suricata 7.0.10's `app-layer-ssl.c` (`tls_decoder_event_table`) that
 /// this parser raises, by rule name (`app-layer-event:tls.NAME`). The others (heartbeat, SNI,
@@ -513,7 +516,7 @@ impl TlsParser {
             }
             self.stats.app_bytes += take as u64;
             if !(self.flags & F_EARLY_DATA != 0 && self.flags & F_SERVER_HELLO == 0) {
-                self.flags |= F_HANDSHAKE_DONE;
+                self.flags |= F_HANDSHAKE_DONE | F_NO_PAYLOAD_INSPECTION;
             }
             return Ok(parsed + take);
         }
@@ -1282,6 +1285,18 @@ impl CertFields {
 }
 
 impl Parser for TlsParser {
+    fn live_events(&self) -> &[&'static str] {
+        &self.events
+    }
+
+    fn live_record(&self) -> Option<Record> {
+        Some(Record::Tls(Box::new(self.record())))
+    }
+
+    fn no_payload_inspection(&self) -> bool {
+        self.flags & F_NO_PAYLOAD_INSPECTION != 0
+    }
+
     fn on_data(&mut self, dir: Direction, data: &[u8], cx: &mut Cx<'_>) {
         if self.failed || data.is_empty() {
             return;

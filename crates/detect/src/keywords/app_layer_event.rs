@@ -5,10 +5,9 @@
 //! An event the protocol's parser here does not raise ([`app::app_events`]), a packet event
 //! (no `.`), or a protocol without events is a [`CompileError`]: the rule is skipped.
 //!
-//! TLS events are raised by the parser ([`app::tls::EVENTS`]) but refused here: the TLS
-//! transaction reaches detection once, when it is logged, and Suricata keeps inspecting it
-//! afterwards (a ClientHello-only session is logged at the client's end of stream, before the
-//! server's records raise their events), so those rules would miss alerts.
+//! TLS events ([`app::tls::EVENTS`]) are raised on the session's one transaction, which
+//! Suricata keeps inspecting after it is logged: their rules are checked on every packet of the
+//! flow against the open transaction (`engine/live_events.rs`), not at log time.
 
 use super::CompileError;
 use app::{AppProto, Record};
@@ -46,12 +45,6 @@ impl AppEventM {
                 ))
             }
         };
-        if proto == AppProto::Tls {
-            return Err(CompileError::new(
-                KEYWORD,
-                "TLS events raised after the transaction is logged would be missed",
-            ));
-        }
         let names = app::app_events(proto).unwrap_or(&[]);
         let Some(&name) = names.iter().find(|n| n.eq_ignore_ascii_case(event)) else {
             return Err(CompileError::new(
@@ -95,9 +88,15 @@ mod tests {
             AppEventM::compile("smtp.MIME_LONG_BOUNDARY").unwrap().name,
             "mime_long_boundary"
         );
+        assert_eq!(
+            AppEventM::compile("tls.Invalid_Handshake_Message").unwrap(),
+            AppEventM {
+                proto: AppProto::Tls,
+                name: "invalid_handshake_message"
+            }
+        );
         // Outdated, unknown, packet-level and other-protocol events are refused.
         for bad in [
-            "tls.invalid_handshake_message",
             "tls.certificate_missing_element",
             "tls.nope",
             "applayer_mismatch_protocol_both_directions",

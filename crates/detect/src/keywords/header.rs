@@ -12,7 +12,7 @@ use rules::{
 pub fn is_header_buffer(b: Buffer) -> bool {
     matches!(
         b,
-        Buffer::Ipv4Hdr | Buffer::Ipv6Hdr | Buffer::TcpHdr | Buffer::UdpHdr
+        Buffer::Ipv4Hdr | Buffer::Ipv6Hdr | Buffer::TcpHdr | Buffer::UdpHdr | Buffer::IpSrc | Buffer::IpDst
     )
 }
 
@@ -29,6 +29,11 @@ pub fn header_bytes<'a>(b: Buffer, pkt: &PacketInfo<'a>) -> Option<&'a [u8]> {
         Buffer::Ipv6Hdr if pkt.src.is_ipv6() => pkt.l3.get(..ip),
         Buffer::TcpHdr if pkt.proto == 6 && l4 > 0 => pkt.l3.get(ip..ip.checked_add(l4)?),
         Buffer::UdpHdr if pkt.proto == 17 && l4 > 0 => pkt.l3.get(ip..ip.checked_add(l4)?),
+        // `ip.src` / `ip.dst` (detect-ipaddr.c): the packet's raw address, 4 or 16 bytes.
+        Buffer::IpSrc if pkt.src.is_ipv4() => pkt.l3.get(12..16),
+        Buffer::IpDst if pkt.src.is_ipv4() => pkt.l3.get(16..20),
+        Buffer::IpSrc => pkt.l3.get(8..24),
+        Buffer::IpDst => pkt.l3.get(24..40),
         _ => None,
     }
 }

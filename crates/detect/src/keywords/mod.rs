@@ -9,6 +9,10 @@ pub mod base64;
 pub mod bits;
 pub mod bytes;
 pub mod content;
+pub mod dataset;
+pub mod events;
+pub mod file;
+pub mod frame;
 pub mod header;
 pub mod pcre;
 pub mod tls_version;
@@ -100,6 +104,10 @@ pub const SUPPORTED: &[&str] = &[
     "tls.version",
     "xbits",
     "app-layer-event",
+    "dataset",
+    "datarep",
+    "ip.src",
+    "ip.dst",
 ];
 
 /// Why a rule cannot be loaded exactly.
@@ -168,6 +176,10 @@ pub enum Step {
     Bsize(UintMatch<u64>),
     /// `base64_decode`, with the rule's `base64_data` keywords.
     Base64Decode(Box<Base64DecodeM>),
+    /// `dataset` (whole buffer; see [`dataset`]).
+    Dataset(Box<dataset::DatasetM>),
+    /// `datarep` (whole buffer).
+    Datarep(Box<dataset::DatarepM>),
 }
 
 impl Step {
@@ -183,7 +195,7 @@ impl Step {
             Step::IsDataAt { relative, .. } => *relative,
             // `base64_decode` does not set `DETECT_CONTENT_RELATIVE_NEXT` on the keyword before
             // it: a failed decode does not make that keyword look for its next occurrence.
-            Step::Bsize(_) | Step::Base64Decode(_) => false,
+            Step::Bsize(_) | Step::Base64Decode(_) | Step::Dataset(_) | Step::Datarep(_) => false,
         }
     }
 }
@@ -246,6 +258,8 @@ pub enum Cond {
         which: Checksum,
         valid: bool,
     },
+    /// `decode-event` / `stream-event`: see [`events`].
+    PktEvent(events::PktEventM),
 }
 
 /// A rule compiled into matchers.
@@ -314,6 +328,9 @@ fn list_for<'a>(c: &'a mut Compiled, b: &BufferRef) -> Result<&'a mut StepList, 
             None => Err(CompileError::new("buffer", "internal")),
         };
     }
+    if b.buffer == Buffer::Frame {
+        frame::check(b)?;
+    }
     if !buffers::supported(b.buffer) {
         return Err(CompileError::new(
             b.buffer.name(),
@@ -336,8 +353,19 @@ fn list_for<'a>(c: &'a mut Compiled, b: &BufferRef) -> Result<&'a mut StepList, 
     }
 }
 
-/// Compiles every option of `rule`.
+/// Compiles every option of `rule` (datasets in a registry of their own).
 pub fn compile(rule: &Rule, names: &mut BitNames) -> Result<Compiled, CompileError> {
+    compile_with(rule, names, &mut dataset::Registry::default(), "")
+}
+
+/// Compiles every option of `rule`, from `rule_file`; `dataset`/`datarep` sets come from (and
+/// go to) `sets`.
+pub fn compile_with(
+    rule: &Rule,
+    names: &mut BitNames,
+    sets: &mut dataset::Registry,
+    rule_file: &str,
+) -> Result<Compiled, CompileError> {
     let mut c = Compiled::default();
     let mut vars = VarTable::default();
     for opt in &rule.options {
@@ -396,6 +424,18 @@ pub fn compile(rule: &Rule, names: &mut BitNames) -> Result<Compiled, CompileErr
                     .steps
                     .push(Step::Base64Decode(Box::new(m)));
             }
+            RuleOption::Dataset(x) => {
+                let m = dataset::DatasetM::compile(x, sets, rule_file)?;
+                list_for(&mut c, &x.buffer)?
+                    .steps
+                    .push(Step::Dataset(Box::new(m)));
+            }
+            RuleOption::Datarep(x) => {
+                let m = dataset::DatarepM::compile(x, sets, rule_file)?;
+                list_for(&mut c, &x.buffer)?
+                    .steps
+                    .push(Step::Datarep(Box::new(m)));
+            }
             RuleOption::TlsVersion(v) => c.tx_conds.push(tls_version::TxCond::TlsVersion(*v)),
             RuleOption::Event {
                 kind: rules::EventKind::AppLayer,
@@ -403,7 +443,13 @@ pub fn compile(rule: &Rule, names: &mut BitNames) -> Result<Compiled, CompileErr
             } => c.tx_conds.push(tls_version::TxCond::AppLayerEvent(
                 app_layer_event::AppEventM::compile(name)?,
             )),
+            RuleOption::Event { kind, name } => c
+                .conds
+                .push(Cond::PktEvent(events::PktEventM::compile(*kind, name)?)),
             RuleOption::Xbits(x) => xbits::compile(x, names, &mut c)?,
+            RuleOption::FileMatch { kind, negated, value } => {
+                file::compile_match(*kind, *negated, value, &mut c, &vars)?
+            }
             RuleOption::Bsize { buffer, cmp } => {
                 list_for(&mut c, buffer)?.steps.push(Step::Bsize(*cmp));
             }

@@ -32,7 +32,10 @@
 //!   `seq + len` seen, plus one for a server FIN that ended the established state) and its ACK
 //!   is not beyond the window; in syn_sent, a RST from the other side must ack the SYN.
 
+mod events;
 pub mod stream;
+
+pub use events::{StreamEvent, StreamEvents};
 
 use crate::{Chunk, Direction, TcpConfig, TcpState, UrgentPolicy};
 use std::sync::Arc;
@@ -72,6 +75,8 @@ pub struct TcpSession {
     prev_state: TcpState,
     /// A suspected RST injection was detected (Suricata's `stream-event:suspected_rst_inject`).
     pub suspected_rst_inject: u32,
+    /// Stream events raised by the last segment ([`TcpSession::on_segment`]).
+    pub events: StreamEvents,
     /// Urgent-data tracking ([`crate::TcpConfig::urgent_policy`]).
     pub urgent: Urgent,
     lim: Limits,
@@ -112,6 +117,7 @@ impl TcpSession {
             rst_recv: [false; 2],
             prev_state: TcpState::None,
             suspected_rst_inject: 0,
+            events: StreamEvents::default(),
             urgent: Urgent::default(),
             lim: limits(cfg),
             shared,
@@ -156,6 +162,7 @@ impl TcpSession {
         let d = dir.index();
         let r = dir.reverse().index();
         let before = self.state;
+        self.events = StreamEvents::default();
         let resume =
             self.state == TcpState::Closed && tcp.flags & RST == 0 && !self.rst_recv[d] && self.rst_recv[r];
         if resume {
@@ -178,6 +185,7 @@ impl TcpSession {
             self.rst_recv[r] = false;
             self.closed_by_rst = false;
             self.suspected_rst_inject = self.suspected_rst_inject.saturating_add(1);
+            self.events.set(StreamEvent::SuspectedRstInject);
         }
     }
 
@@ -351,7 +359,12 @@ impl TcpSession {
                         streams_wscale(me, peer, d, a, b);
                     }
                     peer.window = peer.window.max(u32::from(tcp.window));
-                    if fl & ACK != 0 {
+                    if fl & ACK != 0 && peer.next_seq != peer.isn.wrapping_add(1) {
+                        // The SYN carried data (TCP Fast Open): Suricata's SYN_SENT handler
+                        // records the ACK but does not reassemble; the data goes to the app
+                        // layer with the first acknowledgment after the handshake.
+                        peer.note_ack(ack);
+                    } else if fl & ACK != 0 {
                         peer.acked(
                             ack,
                             &lim,

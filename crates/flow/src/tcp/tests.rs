@@ -852,8 +852,13 @@ fn gated_tfo_and_midstream() {
     syn.options.tfo = true;
     t.seg_h(C, &syn, b"GET /");
     assert_eq!(t.take(), vec![]);
-    // The SYN/ACK acks the SYN's data.
+    // The SYN/ACK acks the SYN's data, but Suricata's SYN_SENT handler does not reassemble:
+    // the data goes up with the server's first acknowledgment after the handshake.
     t.seg(S, 5000, 1006, SYN | ACK, b"");
+    assert_eq!(t.take(), vec![]);
+    t.seg(C, 1006, 5001, ACK, b"");
+    assert_eq!(t.take(), vec![]);
+    t.seg(S, 5001, 1006, ACK, b"");
     assert_eq!(t.take(), vec![d(C, b"GET /")]);
     // Midstream pickup: the first packet's data waits for its ACK too.
     let mut t = T::new(TcpConfig {
@@ -993,12 +998,16 @@ fn md5_rst_followed_by_sender_data_is_injected_and_resumes() {
     t.seg_h(C, &with_opts(1001, 5001, RST | ACK, md5), b"");
     assert_eq!(t.s.state, TcpState::Closed);
     assert!(t.s.closed_by_rst);
+    assert!(t.s.events.is_empty());
     t.seg(C, 1001, 5001, ACK | PSH, b"GET /");
     assert_eq!(t.s.state, TcpState::Established);
     assert!(!t.s.closed_by_rst);
     assert_eq!(t.s.suspected_rst_inject, 1);
+    // The event is on this segment only.
+    assert!(t.s.events.contains(super::StreamEvent::SuspectedRstInject));
     // Reassembly carries on: the server's ACK releases the request, the reply follows.
     t.seg(S, 5001, 1006, ACK | PSH, b"200");
+    assert!(t.s.events.is_empty());
     assert_eq!(t.take(), vec![d(C, b"GET /")]);
     t.seg(C, 1006, 5004, ACK, b"");
     assert_eq!(t.take(), vec![d(S, b"200")]);
@@ -1027,6 +1036,7 @@ fn ao_rst_only_the_peer_carrying_on_keeps_it_closed() {
     // Another RST from the sender neither.
     t.seg_h(C, &with_opts(1001, 5001, RST | ACK, ao), b"");
     assert_eq!((t.s.state, t.s.suspected_rst_inject), (TcpState::Closed, 0));
+    assert!(t.s.events.is_empty());
     // A plain RST (no option) is trusted: later data from its sender changes nothing.
     let mut t = T::new(TcpConfig::default());
     t.handshake();
