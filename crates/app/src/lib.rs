@@ -296,6 +296,7 @@ impl Record {
 pub fn app_events(proto: AppProto) -> Option<&'static [&'static str]> {
     match proto {
         AppProto::Http => Some(http::EVENTS),
+        AppProto::Http2 => Some(http2::EVENTS),
         AppProto::Tls => Some(tls::EVENTS),
         AppProto::Smtp => Some(smtp::EVENTS),
         _ => None,

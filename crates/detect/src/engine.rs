@@ -92,6 +92,9 @@ struct CRule {
 struct Mpm {
     /// Buffer id (`u16::MAX` for the payload).
     buf: u16,
+    /// Only the first `limit` bytes of each buffer instance are searched (the patterns'
+    /// contents cannot end further in, see [`SCAN_LIMITS`]).
+    limit: usize,
     sc: Scanner,
     /// Index of this automaton's first pattern among all the engine's patterns (for the
     /// per-thread "pattern already seen" stamps).
@@ -115,7 +118,7 @@ const PAYLOAD: u16 = u16::MAX;
 
 /// While a group is built, per buffer: its distinct patterns (with their index) and per
 /// pattern its rules.
-type BufPatterns = (u16, hashbrown::HashMap<Vec<u8>, usize>, Vec<Vec<u32>>);
+type BufPatterns = ((u16, usize), hashbrown::HashMap<Vec<u8>, usize>, Vec<Vec<u32>>);
 
 /// Identifier of the next group built (unique within an engine, as [`crate::HdrKey`] needs).
 static NEXT_GROUP: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -191,8 +194,57 @@ fn pkt_index(pg: usize, dir: usize, tcp_stream: bool) -> usize {
     pg * 4 + dir * 2 + usize::from(pg == 0 && tcp_stream)
 }
 
-/// Packet groups: 4 protocol groups, 2 directions, in a TCP session or not.
+/// Packet groups: 4 protocol groups, 2 directions, in a TCP session or not. They come twice
+/// in `Engine::pkt`: all rules, then (at `PKT_GROUPS + pkt_index`) only the rules that a
+/// payload longer than [`BIG_PAYLOAD`] can match — most packet-only payload rules bound `dsize`
+/// far below a full segment, so full segments are not scanned for their patterns.
 const PKT_GROUPS: usize = 16;
+
+/// Payload length above which a packet meets the "big" packet groups.
+const BIG_PAYLOAD: usize = 1024;
+
+/// How far into a buffer an occurrence of content `c` can end: `offset + depth` for an
+/// absolute content with a fixed depth, else `usize::MAX`.
+fn content_end(c: &keywords::content::ContentM) -> usize {
+    use keywords::content::Num;
+    if c.is_relative() {
+        return usize::MAX;
+    }
+    let offset = match c.offset {
+        None => 0,
+        Some(Num::Val(o)) => o,
+        Some(Num::Var(_)) => return usize::MAX,
+    };
+    match c.depth {
+        Some(Num::Val(d)) if d >= 0 && offset >= 0 => usize::try_from(offset.saturating_add(d)).unwrap_or(usize::MAX),
+        _ => usize::MAX,
+    }
+}
+
+/// Prefilter patterns are split by how far into a buffer they can end: patterns whose contents
+/// are anchored within the first bytes (`depth`, `startswith`) are only looked for there.
+const SCAN_LIMITS: [usize; 3] = [32, 128, 512];
+
+fn scan_limit(end: usize) -> usize {
+    SCAN_LIMITS.iter().copied().find(|&l| end <= l).unwrap_or(usize::MAX)
+}
+
+/// The largest payload a rule's `dsize` conditions allow.
+fn max_dsize(c: &Compiled) -> usize {
+    c.conds
+        .iter()
+        .map(|k| match k {
+            Cond::Dsize(d) => match d.mode {
+                rules::UintMode::Eq | rules::UintMode::Lte => usize::from(d.arg1),
+                rules::UintMode::Lt => usize::from(d.arg1).saturating_sub(1),
+                rules::UintMode::Range => usize::from(d.arg2).saturating_sub(1),
+                rules::UintMode::Gt | rules::UintMode::Gte | rules::UintMode::Ne => usize::MAX,
+            },
+            _ => usize::MAX,
+        })
+        .min()
+        .unwrap_or(usize::MAX)
+}
 
 /// Directions a rule can match in (bit 0 to server, bit 1 to client), from its `flow`.
 fn dir_mask(c: &Compiled) -> u8 {
@@ -213,6 +265,8 @@ fn map_app(p: rules::AppProto) -> Option<app::AppProto> {
     use rules::AppProto as R;
     Some(match p {
         R::Http | R::Http1 => app::AppProto::Http,
+        // `http2` rules: HTTP/2 flows only (`header_ok`), inspected with the `http` groups.
+        R::Http2 => app::AppProto::Http2,
         R::Ftp => app::AppProto::Ftp,
         R::FtpData => app::AppProto::FtpData,
         R::Smtp => app::AppProto::Smtp,
@@ -513,6 +567,8 @@ impl Engine {
                 Kind::Payload { .. } => {}
                 Kind::Tx => {
                     let Some(p) = r.app else { continue };
+                    // HTTP/2 records are inspected with the `http` groups.
+                    let p = if p == app::AppProto::Http2 { app::AppProto::Http } else { p };
                     let sides = [r.tx_dirs.0 && dirs[0], r.tx_dirs.1 && dirs[1]];
                     if live_events::is_live(r) {
                         for (l, _) in live.iter_mut().zip(sides).filter(|(_, d)| *d) {
@@ -550,11 +606,26 @@ impl Engine {
             }
         }
         let mut npats = 0u32;
+        let big: Vec<Vec<u32>> = pkt
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .copied()
+                    .filter(|&i| {
+                        self.rules
+                            .get(i as usize)
+                            .is_some_and(|r| max_dsize(&r.c) > BIG_PAYLOAD)
+                    })
+                    .collect()
+            })
+            .collect();
         self.pkt = pkt
             .iter()
+            .chain(big.iter())
             .enumerate()
             .map(|(k, l)| {
                 // Unused slots (non-TCP session variants) stay empty.
+                let k = k % PKT_GROUPS;
                 let used = k < 4 || k % 2 == 0;
                 if used {
                     self.group(l, FpFrom::Any, &mut npats)
@@ -600,14 +671,17 @@ impl Engine {
             let show = |name: String, g: &Group| {
                 let pats: usize = g.mpm.iter().map(|m| m.ranges.len()).sum();
                 let short: usize = g.mpm.iter().map(|m| m.sc.short_count()).sum();
-                eprintln!(
-                    "group {name}: always {} mpm {} patterns {pats} short {short}",
-                    g.always.len(),
-                    g.mpm.len()
-                );
+                let per: Vec<(u16, usize, usize, bool)> = g.mpm.iter().map(|m| (m.buf, m.limit.min(99999), m.ranges.len(), m.sc.is_small())).collect();
+                eprintln!("group {name}: always {} mpm {} patterns {pats} short {short} {per:?}", g.always.len(), g.mpm.len());
             };
             for (k, g) in self.pkt.iter().enumerate() {
                 show(format!("pkt{k}"), g);
+                if k == 19 {
+                    for m in &g.mpm {
+                        let sids: Vec<u32> = m.rules.iter().filter_map(|&i| self.rules.get(i as usize)).map(|r| r.meta.sid).collect();
+                        eprintln!("  sids {sids:?}");
+                    }
+                }
             }
             for (k, g) in self.stream.iter().enumerate() {
                 show(format!("stream{k}"), g);
@@ -627,12 +701,12 @@ impl Engine {
 
     /// The prefilter pattern of a rule: the content marked `fast_pattern`, else the longest
     /// positive content (any positive content must match, so any is a sound prefilter).
-    fn fast_pattern(&self, r: &CRule, from: FpFrom) -> Option<(u16, Vec<u8>)> {
-        let mut best: Option<(u16, &[u8], bool)> = None;
+    fn fast_pattern(&self, r: &CRule, from: FpFrom) -> Option<(u16, Vec<u8>, usize)> {
+        let mut best: Option<(u16, &keywords::content::ContentM, bool)> = None;
         fn consider<'a>(
             buf: u16,
             c: &'a keywords::content::ContentM,
-            best: &mut Option<(u16, &'a [u8], bool)>,
+            best: &mut Option<(u16, &'a keywords::content::ContentM, bool)>,
         ) {
             if c.negated {
                 return;
@@ -640,10 +714,10 @@ impl Engine {
             let explicit = c.fast_pattern;
             let better = match best {
                 None => true,
-                Some((_, p, e)) => (explicit && !*e) || (explicit == *e && c.pat.len() > p.len()),
+                Some((_, p, e)) => (explicit && !*e) || (explicit == *e && c.pat.len() > p.pat.len()),
             };
             if better {
-                *best = Some((buf, &c.pat, explicit));
+                *best = Some((buf, c, explicit));
             }
         }
         if let Some(p) = r.c.payload.as_ref().filter(|_| from != FpFrom::Buffers) {
@@ -665,7 +739,7 @@ impl Engine {
                 }
             }
         }
-        best.map(|(b, p, _)| (b, p.to_ascii_lowercase()))
+        best.map(|(b, c, _)| (b, c.pat.to_ascii_lowercase(), content_end(c)))
     }
 
     /// Builds the group of rules `list`: one automaton per buffer over the rules' fast
@@ -682,7 +756,8 @@ impl Engine {
                 continue;
             };
             match self.fast_pattern(r, from) {
-                Some((b, pat)) => {
+                Some((b, pat, end)) => {
+                    let b = (b, scan_limit(end));
                     let slot = match per_buf.iter().position(|(x, _, _)| *x == b) {
                         Some(k) => k,
                         None => {
@@ -704,7 +779,7 @@ impl Engine {
                 None => g.always.push(i),
             }
         }
-        for (buf, pats, ids) in per_buf {
+        for ((buf, limit), pats, ids) in per_buf {
             let mut ordered: Vec<(Vec<u8>, usize)> = pats.into_iter().collect();
             ordered.sort_by_key(|(_, k)| *k);
             let pats: Vec<&[u8]> = ordered.iter().map(|(p, _)| p.as_slice()).collect();
@@ -720,6 +795,7 @@ impl Engine {
             *npats = npats.saturating_add(ids.len() as u32);
             g.mpm.push(Mpm {
                 buf,
+                limit,
                 sc,
                 base,
                 ranges,
@@ -789,6 +865,7 @@ impl Engine {
         } = tcx;
         for m in &g.mpm {
             buf(m.buf, &mut |inst: &[u8]| {
+                let inst = inst.get(..m.limit).unwrap_or(inst);
                 m.sc.scan(inst, &mut |p: u32| {
                     let p = p as usize;
                     match pstamp.get_mut((m.base as usize).saturating_add(p)) {
@@ -826,7 +903,15 @@ impl Engine {
         tcp_stream: bool,
     ) {
         let dir = usize::from(!pkt.to_server);
-        let Some(g) = self.pkt.get(pkt_index(pkt_group(pkt.proto), dir, tcp_stream)) else {
+        let size_class = if pkt.payload.len() > BIG_PAYLOAD {
+            PKT_GROUPS
+        } else {
+            0
+        };
+        let Some(g) = self
+            .pkt
+            .get(pkt_index(pkt_group(pkt.proto), dir, tcp_stream) + size_class)
+        else {
             return;
         };
         let payload = if pkt.no_payload { &[][..] } else { pkt.payload };
@@ -1508,6 +1593,12 @@ fn compile_rule(
         for (name, p) in wants {
             match (app, p) {
                 (None, Some(p)) => app = Some(p),
+                // `DetectSignatureSetAppProto`: HTTP buffers in an `http2` rule keep it HTTP/2;
+                // an HTTP/2 event narrows an `http` rule to HTTP/2.
+                (Some(app::AppProto::Http2), Some(app::AppProto::Http)) => {}
+                (Some(app::AppProto::Http), Some(app::AppProto::Http2)) if rule_app.is_none() || r.protocol == Protocol::App(rules::AppProto::Http) => {
+                    app = Some(app::AppProto::Http2)
+                }
                 (Some(a), Some(p)) if a != p => {
                     return Err(skip(file, r, name, "buffer of another protocol than the rule's"));
                 }
@@ -1742,8 +1833,9 @@ mod tests {
         );
         assert_eq!(r.loaded, 0);
         assert_eq!(r.skipped.first().and_then(|s| s.keyword.as_deref()), Some("drop"));
+        // Pass rules load (module `verdict` applies them); config rules do not.
         let (_, r) = build(r#"pass tcp any any -> any any (sid:1;)"#, BuildOptions::default());
-        assert_eq!(r.loaded, 0);
+        assert_eq!(r.loaded, 1);
     }
 
     #[test]

@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn ip_only_pass_removes_the_packets_alerts_and_passes_the_flow() {
         let e = build(
-            "alert tcp any any -> any any (content:\"abc\"; flow:to_server; tcp-pkt; sid:1;)\n\
+            "alert tcp-pkt any any -> any any (content:\"abc\"; flow:to_server; sid:1;)\n\
              pass ip any any -> 10.0.0.2 any (sid:2;)\n",
         );
         let mut tcx = ThreadCtx::default();
@@ -122,8 +122,8 @@ mod tests {
     #[test]
     fn packet_pass_keeps_the_flow_inspected() {
         let e = build(
-            "alert tcp any any -> any any (content:\"abc\"; flow:to_server; tcp-pkt; sid:1;)\n\
-             pass tcp any any -> any any (content:\"x\"; tcp-pkt; sid:2;)\n",
+            "alert tcp-pkt any any -> any any (content:\"abc\"; flow:to_server; sid:1;)\n\
+             pass tcp-pkt any any -> any any (content:\"x\"; sid:2;)\n",
         );
         let mut tcx = ThreadCtx::default();
         let mut fd = FlowDetect::default();
@@ -140,7 +140,11 @@ mod tests {
     #[test]
     fn rule_types_follow_suricata() {
         let e = build(
-            "alert tcp any any -> any 80 (sid:1;)\n             alert tcp any any -> any any (flags:S; content:\"GET\"; sid:2;)\n             alert tcp any any -> any any (content:\"GET\"; sid:3;)\n             alert tcp any any -> any any (content:\"GET\"; depth:3; sid:4;)\n",
+            "alert tcp any any -> any 80 (sid:1;)
+alert tcp any any -> any any (flags:S; content:\"GET\"; sid:2;)
+alert tcp any any -> any any (content:\"GET\"; sid:3;)
+alert tcp any any -> any any (content:\"GET\"; depth:3; sid:4;)
+",
         );
         let mut tcx = ThreadCtx::default();
         let mut fd = FlowDetect::default();

@@ -264,6 +264,32 @@ pub(crate) const MODIFIERS: &[(&str, Buffer)] = &[
 ];
 
 impl Buffer {
+    /// Whether each selection of this buffer in a rule is a list of its own (Suricata 7.0.10's
+    /// `DetectBufferTypeSupportsMultiInstance`): `http.request_header; content:"a";
+    /// http.request_header; content:"b";` matches when one instance has "a" and any has "b".
+    pub fn multi_instance(self) -> bool {
+        use Buffer::*;
+        matches!(
+            self,
+            DnsQuery
+                | FileData
+                | FileMagic
+                | FileName
+                | HttpRequestHeader
+                | HttpResponseHeader
+                | Http2HeaderName
+                | IkeVendor
+                | Krb5Cname
+                | Krb5Sname
+                | MqttSubscribeTopic
+                | MqttUnsubscribeTopic
+                | QuicCyuHash
+                | QuicCyuString
+                | TlsCertSubject
+                | TlsCerts
+        )
+    }
+
     /// Looks a buffer up by its sticky-buffer keyword (canonical name or legacy alias).
     pub fn from_name(name: &str) -> Option<Buffer> {
         sticky_by_name(name)
@@ -374,6 +400,9 @@ pub struct BufferRef {
     pub buffer: Buffer,
     pub transforms: Vec<Transform>,
     pub frame: Option<String>,
+    /// Which selection of a [`Buffer::multi_instance`] buffer this is in the rule (0 for the
+    /// first, and for every other buffer): separate selections are separate lists.
+    pub instance: u16,
 }
 
 impl BufferRef {
@@ -383,6 +412,7 @@ impl BufferRef {
             buffer,
             transforms: Vec::new(),
             frame: None,
+            instance: 0,
         }
     }
     /// The payload buffer.

@@ -535,6 +535,8 @@ struct Builder {
     sticky: Option<BufferRef>,
     sticky_name: &'static str,
     sticky_has_match: bool,
+    /// Sticky buffers selected so far (for [`BufferRef::instance`]).
+    selected: Vec<crate::buffer::Buffer>,
     /// Suricata's `list_set`: true from a sticky buffer until transforms are consumed by a
     /// match; transforms are only accepted while it is true.
     list_set: bool,
@@ -572,6 +574,7 @@ impl Builder {
             sticky: None,
             sticky_name: "",
             sticky_has_match: false,
+            selected: Vec::new(),
             list_set: false,
             pending_transforms: Vec::new(),
             last_content: None,
@@ -667,6 +670,14 @@ impl Builder {
             return Err(OptError::combo("no matches following transform(s)"));
         }
         self.list_set = b.is_some();
+        let mut b = b;
+        if let Some(r) = b.as_mut() {
+            if r.buffer.multi_instance() {
+                let n = self.selected.iter().filter(|x| **x == r.buffer).count();
+                r.instance = u16::try_from(n).unwrap_or(u16::MAX);
+            }
+            self.selected.push(r.buffer);
+        }
         self.sticky = b;
         self.sticky_name = name;
         self.sticky_has_match = false;

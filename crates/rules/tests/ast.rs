@@ -464,3 +464,28 @@ fn keyword_listing() {
     assert_eq!(find("lua").map(|k| k.supported), Some(false));
     assert!(find("to_lowercase").is_some() && find("http_uri").is_some());
 }
+
+#[test]
+fn multi_instance_buffers_get_one_list_per_selection() {
+    let r = parse(
+        r#"alert http2 any any -> any any (http.request_header; content:"a"; http.uri; content:"u"; http.request_header; content:"b"; http.uri; content:"v"; sid:1;)"#,
+    );
+    let bufs: Vec<(Buffer, u16)> = r
+        .options
+        .iter()
+        .filter_map(|o| match o {
+            RuleOption::Content(c) => Some((c.buffer.buffer, c.buffer.instance)),
+            _ => None,
+        })
+        .collect();
+    // http.uri is one buffer: both selections are the same list.
+    assert_eq!(
+        bufs,
+        [
+            (Buffer::HttpRequestHeader, 0),
+            (Buffer::HttpUri, 0),
+            (Buffer::HttpRequestHeader, 1),
+            (Buffer::HttpUri, 0),
+        ]
+    );
+}

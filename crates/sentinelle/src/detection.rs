@@ -129,7 +129,8 @@ fn orient(mut p: PacketInfo<'_>, to_server: bool) -> PacketInfo<'_> {
 }
 
 /// Checks the rules on the open transaction's app-layer events (TLS), if it has any, from the
-/// sides in `sides`; `base` is oriented client → server.
+/// sides in `sides`; `base` is oriented client → server. Only the first `upto` events count
+/// (those raised before the point inspected).
 fn live_events(
     engine: &Engine,
     tcx: &mut ThreadCtx,
@@ -137,8 +138,10 @@ fn live_events(
     base: &PacketInfo<'_>,
     sides: &[bool],
     app: &app::AppLayer,
+    upto: usize,
 ) {
-    let events = app.live_events();
+    let all = app.live_events();
+    let events = all.get(..upto).unwrap_or(all);
     if events.is_empty() || !engine.has_live_event_rules() {
         return;
     }
@@ -326,10 +329,21 @@ impl Detector {
                 engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);
             }
         }
-        live_events(engine, &mut self.tcx, fd, &orient(p, true), &[to_server], app);
+        live_events(
+            engine,
+            &mut self.tcx,
+            fd,
+            &orient(p, true),
+            &[to_server],
+            app,
+            usize::MAX,
+        );
     }
 
     /// The flow ended: inspects the stream data left and the records its closing produced.
+    /// `live_to_server` is how many app-layer events the open transaction had once the
+    /// to-server direction was flushed (Suricata's to-server flow-timeout pseudo packet).
+    #[allow(clippy::too_many_arguments)]
     pub fn end_flow(
         &mut self,
         info: &FlowInfo,
@@ -338,17 +352,19 @@ impl Detector {
         fd: &mut FlowDetect,
         events: &[AppEvent],
         established: bool,
+        live_to_server: usize,
     ) {
         if fd.action != FlowAction::None {
             return;
         }
         let start = self.tcx.alerts.len();
-        self.end_flow_all(info, ts, app, fd, events, established);
+        self.end_flow_all(info, ts, app, fd, events, established, live_to_server);
         if let Some(engine) = self.engine.as_deref() {
             engine.finalize(&mut self.tcx, Some(fd), start);
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn end_flow_all(
         &mut self,
         info: &FlowInfo,
@@ -357,6 +373,7 @@ impl Detector {
         fd: &mut FlowDetect,
         events: &[AppEvent],
         established: bool,
+        live_to_server: usize,
     ) {
         let Some(engine) = self.engine.as_deref() else {
             return;
@@ -376,8 +393,10 @@ impl Detector {
             tp.ts = ev.ts.0;
             engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);
         }
-        // Suricata's flow-timeout pseudo packets: to server, then to client.
-        live_events(engine, &mut self.tcx, fd, &base, &[true, false], app);
+        // Suricata's flow-timeout pseudo packets: to server (after the to-server data was
+        // parsed), then to client.
+        live_events(engine, &mut self.tcx, fd, &base, &[true], app, live_to_server);
+        live_events(engine, &mut self.tcx, fd, &base, &[false], app, usize::MAX);
     }
 
     /// A packet Suricata gives no flow (GRE, IGMP, other IP protocols; GRE tunnel carriers):

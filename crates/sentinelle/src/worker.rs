@@ -335,6 +335,8 @@ impl Worker {
 
     fn end_flow(&mut self, mut f: Flow<PerFlow>, reason: EndReason, now: Timestamp) {
         let info = flow_info(&f);
+        // App-layer events of the open transaction once the to-server side is flushed.
+        let mut live_to_server = usize::MAX;
         {
             let mut cx = Cx {
                 ts: f.last,
@@ -367,6 +369,9 @@ impl Worker {
                         app.on_tcp(app_cfg, d, chunk, &mut cx)
                     });
                     app.on_eof(dir, &mut cx);
+                    if dir == Direction::ToServer {
+                        live_to_server = app.live_events().len();
+                    }
                 }
             }
             if !dropped {
@@ -386,7 +391,7 @@ impl Worker {
             });
             let PerFlow { app, detect: fd, .. } = &mut f.app;
             self.det
-                .end_flow(&info, f.last, app, fd, &self.events, established);
+                .end_flow(&info, f.last, app, fd, &self.events, established, live_to_server);
             let vlan = &f.vlan[..usize::from(f.vlan_count.min(2))];
             self.stats.alerts += self.det.write(&mut self.out, vlan);
         }

@@ -259,7 +259,14 @@ fn explain_gives_buffer_and_offsets_per_match() {
                 {"keyword": "pcre", "buffer": "http.uri", "offset": 6, "length": 5},
             ])
         );
-        let stream = first_explain(&alerts, 2);
+        // With `depth` the rule inspects packets too (Suricata's `SIG_FLAG_REQUIRE_PACKET`):
+        // take its alert on stream data.
+        let stream = alerts
+            .iter()
+            .filter(|e| e["alert"]["signature_id"] == 2)
+            .map(|e| e["alert"]["explain"].clone())
+            .find(|x| x[0]["buffer"] == "stream")
+            .expect("a stream alert for sid 2");
         let hits = stream.as_array().expect("explain array");
         assert_eq!(hits.len(), 2);
         assert_eq!(hits[0]["buffer"], "stream");

@@ -571,6 +571,12 @@ fn open_tunnel<'a>(
             _ => {}
         }
         match decode_inner(enc.inner, opts, stats) {
+            // Suricata drops a Teredo packet marked invalid (`PacketTunnelPktSetup`): ordinary
+            // UDP, as when it does not decode (not counted invalid then either).
+            Ok(inner) if enc.kind == TunnelKind::Teredo && inner.events.l4_failed() => {
+                stats.invalid = stats.invalid.saturating_sub(1);
+                continue;
+            }
             Ok(inner) => {
                 match enc.kind {
                     TunnelKind::Teredo => stats.teredo += 1,

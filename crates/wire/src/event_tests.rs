@@ -96,3 +96,28 @@ fn valid_packets_raise_nothing() {
     );
     assert!(events_of(&f).0.is_empty());
 }
+
+#[test]
+fn invalid_packet_inside_a_tunnel() {
+    // GRE carrying IPv4 with a 4-byte TCP header: the inner packet is kept, its tunnel set.
+    let inner = ipv4(ipproto::TCP, [10, 0, 0, 1], [10, 0, 0, 2], &[0; 4]);
+    let mut gre = vec![0, 0, 0x08, 0x00];
+    gre.extend_from_slice(&inner);
+    let f = eth(0x0800, &ipv4(47, A, B, &gre));
+    let mut st = DecodeStats::default();
+    let p = decode(LinkType::Ethernet, &f, &keep(), &mut st).unwrap();
+    assert_eq!(
+        p.events.iter().collect::<Vec<_>>(),
+        vec![DecodeEvent::TcpPktTooSmall]
+    );
+    assert!(p.tunnel.is_some());
+    assert_eq!(st.invalid, 1);
+    // Teredo (UDP 3544) whose IPv6 packet has a short UDP header stays plain UDP.
+    let v6pkt = ipv6(ipproto::UDP, v6(1), v6(2), &[], &[0; 4]);
+    let f = eth(0x0800, &ipv4(ipproto::UDP, A, B, &udp(3544, 3544, &v6pkt)));
+    let mut st = DecodeStats::default();
+    let p = decode(LinkType::Ethernet, &f, &keep(), &mut st).unwrap();
+    assert!(p.tunnel.is_none() && p.events.is_empty());
+    assert!(matches!(p.l4, L4::Udp(_)));
+    assert_eq!(st.invalid, 0);
+}

@@ -414,7 +414,10 @@ fn response_headers_cut_off_by_close_are_finalised() {
     assert_eq!(t[0].response_header_block, b"Server: ng1nx\r\n");
     assert_eq!(t[0].response_progress, Progress::Complete);
     // A partial header line (no line end) is lost, as in libhtp.
-    let evs = run(&[Step::Data(ToServer, REQ), Step::Data(ToClient, b"HTTP/1.0 200 OK\r\nServer:ng")]);
+    let evs = run(&[
+        Step::Data(ToServer, REQ),
+        Step::Data(ToClient, b"HTTP/1.0 200 OK\r\nServer:ng"),
+    ]);
     let t = txs(&evs);
     assert_eq!(t[0].response_headers.get(b"server"), None);
     assert!(t[0].response_header_block.is_empty());

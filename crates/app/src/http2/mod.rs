@@ -25,6 +25,27 @@ mod tests;
 pub use parser::{Http2Parser, Http2Stats};
 pub use tx::{Http2Event, Http2Tx, TxState};
 
+/// The app-layer event names this parser raises (`app-layer-event:http2.NAME`), those of
+/// [`Http2Event::ALL`].
+pub const EVENTS: &[&str] = &[
+    "invalid_frame_header",
+    "invalid_client_magic",
+    "invalid_frame_data",
+    "invalid_header",
+    "invalid_frame_length",
+    "extra_header_data",
+    "long_frame_data",
+    "stream_id_reuse",
+    "invalid_http1_settings",
+    "failed_decompression",
+    "invalid_range",
+    "header_integer_overflow",
+    "too_many_streams",
+    "authority_host_mismatch",
+    "userinfo_in_uri",
+    "reassembly_limit_reached",
+];
+
 use flow::Direction;
 
 /// HTTP/2 parser settings (Suricata's `app-layer.protocols.http2.*`, body limits as HTTP/1's).

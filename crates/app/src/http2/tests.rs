@@ -957,3 +957,10 @@ Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n";
         2
     );
 }
+
+#[test]
+fn event_names_are_those_of_the_enum() {
+    let names: Vec<&str> = Http2Event::ALL.iter().map(|e| e.name()).collect();
+    assert_eq!(names, super::EVENTS);
+    assert_eq!(crate::app_events(crate::AppProto::Http2), Some(super::EVENTS));
+}

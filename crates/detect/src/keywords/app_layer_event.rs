@@ -36,6 +36,7 @@ impl AppEventM {
         };
         let proto = match proto_name {
             "http" | "http1" => AppProto::Http,
+            "http2" => AppProto::Http2,
             "tls" => AppProto::Tls,
             "smtp" => AppProto::Smtp,
             _ => {
@@ -57,6 +58,10 @@ impl AppEventM {
 
     /// Whether the event is set on `rec` (a transaction of [`Self::proto`]).
     pub fn matches(&self, rec: &Record) -> bool {
+        if let (AppProto::Http2, Record::Http2(t)) = (self.proto, rec) {
+            // HTTP/2 keeps its events as bits; names are those of `app::http2::EVENTS`.
+            return t.events().any(|e| e.name() == self.name);
+        }
         let same = matches!(
             (self.proto, rec),
             (AppProto::Http, Record::Http(_))
@@ -95,6 +100,13 @@ mod tests {
                 name: "invalid_handshake_message"
             }
         );
+        assert_eq!(
+            AppEventM::compile("http2.authority_host_mismatch").unwrap(),
+            AppEventM {
+                proto: AppProto::Http2,
+                name: "authority_host_mismatch"
+            }
+        );
         // Outdated, unknown, packet-level and other-protocol events are refused.
         for bad in [
             "tls.certificate_missing_element",
@@ -104,6 +116,7 @@ mod tests {
             "",
             ".",
             "tls.",
+            "http2.nope",
         ] {
             let e = AppEventM::compile(bad).unwrap_err();
             assert_eq!(e.keyword, "app-layer-event/decode-event/stream-event", "{bad}");

@@ -40,7 +40,7 @@ pub fn check(app: Option<AppProto>, c: &Compiled) -> Result<(), CompileError> {
         let ok = match app {
             Some(p) if carries(p, b.buffer) => true,
             // HTTP response bodies (and rules without a protocol, which inspect them).
-            Some(AppProto::Http) | None => b.buffer == Buffer::FileData,
+            Some(AppProto::Http | AppProto::Http2) | None => b.buffer == Buffer::FileData,
             _ => false,
         };
         if !ok {
