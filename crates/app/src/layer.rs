@@ -257,6 +257,9 @@ pub struct AppLayer {
     /// Detection reversed the flow and the caller has not swapped it yet: directions given to
     /// [`AppLayer::on_tcp`] / [`AppLayer::on_eof`] are read the other way round until then.
     flip: bool,
+    /// Per direction: how many times a parser asked for raw stream inspection (see
+    /// [`AppLayer::raw_triggers`]).
+    raw_triggers: [u32; 2],
 }
 
 fn idx(d: Direction) -> usize {
@@ -312,6 +315,13 @@ impl AppLayer {
     /// [`crate::Parser::no_payload_inspection`]).
     pub fn no_payload_inspection(&self) -> bool {
         self.parser.as_ref().is_some_and(|p| p.no_payload_inspection())
+    }
+
+    /// Per direction (to server, to client): how many times the parsers asked that the raw
+    /// stream be inspected (see [`crate::Parser::take_raw_trigger`]); the count wraps. The
+    /// directions are the flow's once the caller took [`AppLayer::take_reversed`].
+    pub fn raw_triggers(&self) -> [u32; 2] {
+        self.raw_triggers
     }
 
     /// App-layer events of the parser's open transaction (see [`crate::Parser::live_events`]).
@@ -636,6 +646,11 @@ impl AppLayer {
             let before = cx.out.len();
             parser.on_data(dir, data, cx);
             cx.expect.stats.tx += cx.out.len().saturating_sub(before) as u64;
+            for (n, t) in self.raw_triggers.iter_mut().zip(parser.take_raw_trigger()) {
+                if t {
+                    *n = n.wrapping_add(1);
+                }
+            }
             if self.change.is_none() {
                 if let Some(next) = parser.upgrade() {
                     let left = parser.upgrade_leftover().min(data.len());
@@ -822,6 +837,7 @@ fn new_parser(p: AppProto, cfg: &AppConfig, ipproto: u8) -> Option<Box<dyn Parse
         AppProto::Dns if ipproto == IPPROTO_TCP => Some(Box::new(crate::dns::DnsParser::new_tcp())),
         AppProto::Dns => Some(Box::new(crate::dns::DnsParser::new_udp())),
         AppProto::Tls => Some(Box::new(crate::tls::TlsParser::new())),
+        AppProto::Dcerpc if ipproto == IPPROTO_TCP => Some(Box::new(crate::dcerpc::DcerpcParser::new())),
         AppProto::Ssh => Some(Box::new(crate::ssh::SshParser::new(cfg.ssh_hassh))),
         AppProto::Ftp => Some(Box::new(crate::ftp::FtpParser::new())),
         AppProto::Smtp => Some(Box::new(crate::smtp::SmtpParser::with_file_data(

@@ -8,6 +8,7 @@
 //! One folder per protocol (`http/`, `dns/`, `tls/`, `ssh/`, `ftp/`, `smtp/`), each with a parser
 //! implementing [`Parser`] and a record type that serializes to its EVE sub-object.
 
+pub mod dcerpc;
 pub mod detect;
 pub mod dns;
 pub mod ftp;
@@ -218,6 +219,13 @@ pub trait Parser: Send {
     fn handoff(&mut self) -> Option<Handoff> {
         None
     }
+    /// Asked after each `on_data`: the directions (to server, to client) in which the parser
+    /// completed a unit whose raw stream should be inspected now (Suricata's
+    /// `AppLayerParserTriggerRawStreamReassembly`: an HTTP request or response, a TLS record, a
+    /// DNS message over TCP, an SMTP attachment). Answers each completion once.
+    fn take_raw_trigger(&mut self) -> [bool; 2] {
+        [false; 2]
+    }
 }
 
 /// State a parser hands to the parser of the protocol its flow changes to.
@@ -250,6 +258,8 @@ pub enum Record {
     Ftp(Box<ftp::FtpRecord>),
     FtpData(Box<ftp::FtpDataRecord>),
     Smtp(Box<smtp::SmtpRecord>),
+    /// A DCERPC/TCP transaction (EVE `dcerpc`).
+    Dcerpc(Box<dcerpc::DcerpcRecord>),
     FileInfo(Box<FileInfo>),
     Anomaly(Box<Anomaly>),
 }
@@ -265,6 +275,7 @@ impl Record {
             Record::Ftp(_) => "ftp",
             Record::FtpData(_) => "ftp_data",
             Record::Smtp(_) => "smtp",
+            Record::Dcerpc(_) => "dcerpc",
             Record::FileInfo(_) => "fileinfo",
             Record::Anomaly(_) => "anomaly",
         }

@@ -61,6 +61,7 @@ pub fn supported(b: Buffer) -> bool {
             | SshHasshString
             | SshHasshServer
             | SshHasshServerString
+            | DcerpcStubData
     )
 }
 
@@ -74,6 +75,7 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
         SshProto | SshSoftware | SshHassh | SshHasshString | SshHasshServer | SshHasshServerString => {
             app::AppProto::Ssh
         }
+        DcerpcStubData => app::AppProto::Dcerpc,
         Payload => return None,
         _ => app::AppProto::Http,
     })
@@ -214,6 +216,7 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
         }
         Record::FtpData(_) | Record::Smtp(_) => crate::keywords::file::fetch(b, rec, to_server, out),
         Record::Http2(tx) => http2::fetch(b, tx, to_server, out),
+        Record::Dcerpc(_) if b == DcerpcStubData => crate::keywords::dce::fetch(rec, to_server, out),
         Record::Dns(d) if b == DnsQuery && to_server => {
             for n in d.query_names() {
                 out.push(n.to_vec());

@@ -32,7 +32,9 @@ pub struct RuleMeta {
     pub severity: u8,
     pub action: Action,
     /// `metadata` keys with their values, in first-seen key order.
-    pub metadata: Vec<(String, Vec<String>)>,
+    /// `metadata` keys with their values, in first-seen key order, packed into one string
+    /// (one allocation per rule instead of one per value; read with [`RuleMeta::metadata`]).
+    metadata: Box<str>,
     pub file: String,
     pub line: usize,
 }
@@ -273,6 +275,7 @@ fn map_app(p: rules::AppProto) -> Option<app::AppProto> {
         R::Tls => app::AppProto::Tls,
         R::Ssh => app::AppProto::Ssh,
         R::Dns => app::AppProto::Dns,
+        R::Dcerpc => app::AppProto::Dcerpc,
         R::Failed => app::AppProto::Failed,
         _ => return None,
     })
@@ -299,15 +302,41 @@ fn fnv(h: &mut u64, data: &[u8]) {
     }
 }
 
+/// Separators of the packed metadata: entries (`key`, values) and the fields of an entry.
+/// Rule text holding them is replaced by U+FFFD.
+const META_ENTRY: char = '\u{1e}';
+const META_FIELD: char = '\u{1f}';
+
+impl RuleMeta {
+    /// `metadata` keys with their values, in first-seen key order.
+    pub fn metadata(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = &str>)> {
+        self.metadata.split(META_ENTRY).filter(|e| !e.is_empty()).map(|e| {
+            let mut fields = e.split(META_FIELD);
+            (fields.next().unwrap_or(""), fields)
+        })
+    }
+}
+
 fn meta_of(r: &Rule, classes: &Classifications, file: &str) -> RuleMeta {
     let class = r.classtype.as_deref().and_then(|c| classes.describe(c));
-    let mut metadata: Vec<(String, Vec<String>)> = Vec::new();
+    let mut keys: Vec<(&str, Vec<&str>)> = Vec::new();
     for (k, v) in &r.metadata {
-        match metadata.iter_mut().find(|(x, _)| x == k) {
-            Some((_, vs)) => vs.push(v.clone()),
-            None => metadata.push((k.clone(), vec![v.clone()])),
+        match keys.iter_mut().find(|(x, _)| x == k) {
+            Some((_, vs)) => vs.push(v),
+            None => keys.push((k, vec![v])),
         }
     }
+    let clean = |s: &str| s.replace([META_ENTRY, META_FIELD], "\u{fffd}");
+    let mut metadata = String::new();
+    for (k, vs) in keys {
+        metadata.push(META_ENTRY);
+        metadata.push_str(&clean(k));
+        for v in vs {
+            metadata.push(META_FIELD);
+            metadata.push_str(&clean(v));
+        }
+    }
+    let metadata = metadata.into_boxed_str();
     RuleMeta {
         sid: r.sid,
         gid: r.gid,
@@ -946,6 +975,13 @@ impl Engine {
 
     /// Inspects a chunk of reassembled TCP stream data (`pkt.payload`, `pkt.stream == true`).
     pub fn inspect_stream(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
+        self.inspect_stream_rules(tcx, fd, pkt);
+        self.mixed_stream(tcx, fd, pkt);
+    }
+
+    /// Inspects a raw stream chunk with the stream rules only (see [`Engine::inspect_stream`]);
+    /// the payload part of the mixed rules is fed apart ([`Engine::inspect_stream_mixed`]).
+    pub fn inspect_stream_rules(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
         let payload = pkt.payload;
         let Some(g) = self.stream.get(usize::from(!pkt.to_server)) else {
             return;
@@ -963,6 +999,11 @@ impl Engine {
             self.try_rule(i, r, tcx, fd, pkt, None);
         }
         tcx.cand = cand;
+    }
+
+    /// Feeds newly acknowledged stream data to the payload part of the mixed rules (see
+    /// [`Engine::inspect_stream`]).
+    pub fn inspect_stream_mixed(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
         self.mixed_stream(tcx, fd, pkt);
     }
 
@@ -1105,6 +1146,7 @@ impl Engine {
             // Only `app-layer-event` inspects SMTP transactions.
             Record::Smtp(_) => app::AppProto::Smtp,
             Record::FtpData(_) => app::AppProto::FtpData,
+            Record::Dcerpc(_) => app::AppProto::Dcerpc,
             _ => return,
         };
         let Some((_, groups)) = self.tx.iter().find(|(p, _)| *p == proto) else {
@@ -1148,6 +1190,11 @@ impl Engine {
             }
         }
         for &to_server in sides {
+            if proto == app::AppProto::Dcerpc {
+                // Suricata inspects each side of a DCERPC transaction on its own: a rule
+                // without direction alerts on both.
+                tcx.alerted.clear();
+            }
             let Some(g) = groups.get(usize::from(!to_server)) else {
                 continue;
             };

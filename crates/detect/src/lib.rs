@@ -37,12 +37,14 @@ mod input;
 mod inspect;
 pub mod keywords;
 mod mpm;
+mod raw;
 mod threshold;
 mod verdict;
 
 pub use engine::{Engine, RuleMeta};
 pub use input::PacketInfo;
 pub use inspect::RawHit;
+pub use raw::{RawLimits, RawStream};
 pub use keywords::bits::FlowVars;
 pub use verdict::FlowAction;
 
@@ -186,6 +188,8 @@ pub struct FlowDetect {
     pub pending: [Vec<u8>; 2],
     /// Stream bytes dropped because the pending buffer was full.
     pub pending_dropped: u64,
+    /// When [`FlowDetect::pending`] is inspected (module `raw`).
+    pub raw: RawStream,
     /// Per direction (to server, to client), sorted: the rules mixing payload and app-layer
     /// keywords whose payload part matched a stream chunk of that direction inspected since the
     /// last transaction of the flow was inspected in it. Suricata checks that part on the raw

@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wire::{Packet, Timestamp, L4};
 
+mod raw;
+
+pub use raw::TcpRaw;
+
 /// Suricata's default classification.config (used when none lies beside the rules).
 const DEFAULT_CLASSIFICATION: &str = include_str!("../../../testdata/rules/et-open/classification.config");
 
@@ -164,6 +168,8 @@ pub struct FlowFacts {
     pub app_before: [Option<app::AppProto>; 2],
     /// Stream events the packet raised in its TCP session.
     pub stream_events: flow::tcp::StreamEvents,
+    /// The TCP session after the packet, for raw stream inspection ([`TcpRaw::of`]).
+    pub tcp_raw: Option<TcpRaw>,
 }
 
 impl Detector {
@@ -281,37 +287,17 @@ impl Detector {
             decode_events: pkt.events,
             stream_events: facts.stream_events,
         };
-        // Stream data of the other direction that this packet acknowledges.
-        if tcp_flags.is_some_and(|f| f & 0x10 != 0) {
-            let other = facts.dir.reverse();
-            let data = std::mem::take(&mut fd.pending[other.index()]);
-            if !data.is_empty() {
-                let mut sp = orient(p, other == Direction::ToServer);
-                sp.payload = &data;
-                sp.stream = true;
-                sp.l3 = &[];
-                engine.inspect_stream(&mut self.tcx, fd, &sp);
-            }
-            let mut data = data;
-            data.clear();
-            if fd.pending[other.index()].is_empty() {
-                fd.pending[other.index()] = data;
-            }
+        // The raw stream: this packet's direction when due, the mixed rules on what the packet
+        // acknowledged of the other.
+        if let Some(tr) = facts.tcp_raw.as_ref().filter(|_| facts.tcp_session) {
+            let ack = tcp_flags.is_some_and(|f| f & 0x10 != 0);
+            raw::on_packet(engine, &mut self.tcx, fd, &p, facts.dir, tr, ack, app.raw_triggers());
         }
         if !fd.no_payload && app.no_payload_inspection() {
             // The app layer stops payload inspection (TLS application data): what the stream
             // gathered so far is inspected now, acknowledged or not (Suricata's
             // `StreamTcpDetectLogFlush`), and nothing more is gathered.
-            for dir in [Direction::ToServer, Direction::ToClient] {
-                let data = std::mem::take(&mut fd.pending[dir.index()]);
-                if !data.is_empty() {
-                    let mut sp = orient(p, dir == Direction::ToServer);
-                    sp.payload = &data;
-                    sp.stream = true;
-                    sp.l3 = &[];
-                    engine.inspect_stream(&mut self.tcx, fd, &sp);
-                }
-            }
+            raw::flush(engine, &mut self.tcx, fd, &p);
             fd.no_payload = true;
         }
         engine.inspect_packet(&mut self.tcx, fd, &p, facts.tcp_session);
@@ -379,15 +365,7 @@ impl Detector {
             return;
         };
         let base = flow_view(info, ts, app, established);
-        for dir in [Direction::ToServer, Direction::ToClient] {
-            let data = std::mem::take(&mut fd.pending[dir.index()]);
-            if !data.is_empty() {
-                let mut sp = orient(base, dir == Direction::ToServer);
-                sp.payload = &data;
-                sp.stream = true;
-                engine.inspect_stream(&mut self.tcx, fd, &sp);
-            }
-        }
+        raw::flush(engine, &mut self.tcx, fd, &base);
         for ev in events {
             let mut tp = base;
             tp.ts = ev.ts.0;
@@ -532,9 +510,8 @@ fn write_alert(out: &mut LineBuf, engine: &Engine, m: &detect::RuleMeta, a: &det
     env.pkt_src = a.pcap_cnt.map(|_| "wire/pcap");
     env.tx_id = a.tx_id;
     let metadata = m
-        .metadata
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+        .metadata()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::from(v.collect::<Vec<&str>>())))
         .collect();
     let body = AlertBody {
         action: "allowed",

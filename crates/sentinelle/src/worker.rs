@@ -205,6 +205,7 @@ impl Worker {
                 stream_size: None,
                 app_before: flow.app.app.proto_by_dir(),
                 stream_events: Default::default(),
+                tcp_raw: None,
             };
             let det_on = self.det.enabled();
             let mut cx = Cx {
@@ -258,6 +259,8 @@ impl Worker {
                     let (c, s) = (t.stream(Direction::ToServer), t.stream(Direction::ToClient));
                     (c.next_seq.wrapping_sub(c.isn), s.next_seq.wrapping_sub(s.isn))
                 });
+                let gated = self.cfg.flow.tcp.ack_gated;
+                facts.tcp_raw = flow.tcp.as_ref().map(|t| crate::detection::TcpRaw::of(t, gated));
                 self.det
                     .packet(ts, pkt, &facts, &info, app, fd, &self.events, pcap_cnt);
                 let vlan = &flow.vlan[..usize::from(flow.vlan_count.min(2))];
@@ -460,7 +463,7 @@ fn write_app_events(
         // Suricata's dns and tls events carry no top-level tx_id (dns has its own inside).
         if !matches!(
             ev.record,
-            Record::FileInfo(_) | Record::Anomaly(_) | Record::Dns(_) | Record::Tls(_)
+            Record::FileInfo(_) | Record::Anomaly(_) | Record::Dns(_) | Record::Tls(_) | Record::Dcerpc(_)
         ) {
             env.tx_id = ev.tx_id;
         }
@@ -489,6 +492,7 @@ fn write_body(e: &mut eve::Event<'_>, r: &Record) {
         Record::Ftp(x) => e.field("ftp", x),
         Record::FtpData(x) => e.field("ftp_data", x),
         Record::Smtp(x) => e.field("smtp", x),
+        Record::Dcerpc(x) => e.field("dcerpc", x),
         Record::FileInfo(x) => e.field("fileinfo", x),
         Record::Anomaly(x) => e.field("anomaly", x),
     };

@@ -89,6 +89,9 @@ pub struct DnsParser {
     gap: bool,
     /// A TCP message failed to parse: the parser is done with this flow.
     failed: bool,
+    /// Per direction: a whole TCP message arrived since [`Parser::take_raw_trigger`] last
+    /// answered (Suricata triggers raw inspection on each, before parsing it).
+    raw_trigger: [bool; 2],
     pub stats: DnsStats,
 }
 
@@ -110,6 +113,7 @@ impl DnsParser {
             sides: Default::default(),
             gap: false,
             failed: false,
+            raw_trigger: [false; 2],
             stats: DnsStats::default(),
         }
     }
@@ -192,6 +196,9 @@ impl DnsParser {
             let Some(msg) = cur.get(2..2 + size) else {
                 return Some(consumed);
             };
+            if let Some(t) = self.raw_trigger.get_mut(dir.index()) {
+                *t = true;
+            }
             if !self.parse_message(dir, msg, cx) {
                 return None;
             }
@@ -256,6 +263,10 @@ impl Parser for DnsParser {
         } else {
             self.parse_message(dir, data, cx);
         }
+    }
+
+    fn take_raw_trigger(&mut self) -> [bool; 2] {
+        std::mem::take(&mut self.raw_trigger)
     }
 
     fn on_gap(&mut self, dir: Direction, len: u32, cx: &mut Cx<'_>) {

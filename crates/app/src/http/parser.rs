@@ -146,6 +146,8 @@ pub struct HttpParser {
     /// While a chunk is parsed: how far into it the parser got (where a message that ends
     /// now ends, for its frame).
     frame_pos: Option<usize>,
+    /// Per direction: a message completed since [`Parser::take_raw_trigger`] last answered.
+    raw_trigger: [bool; 2],
     pub stats: HttpStats,
 }
 
@@ -379,6 +381,7 @@ impl HttpParser {
             h2c_announced: false,
             h2c_leftover: 0,
             frame_pos: None,
+            raw_trigger: [false; 2],
             stats: HttpStats::default(),
         }
     }
@@ -1079,6 +1082,10 @@ impl HttpParser {
         }
         let frame = if frames { side.frame.end(frame_pos) } else { None };
         if let Some(id) = id {
+            // libhtp's request / response complete callbacks ask for raw inspection.
+            if let Some(t) = self.raw_trigger.get_mut(dir_idx(dir)) {
+                *t = true;
+            }
             if let Some(s) = self.slot_mut(id) {
                 match dir {
                     Direction::ToServer => s.tx.request_progress = Progress::Complete,
@@ -1324,6 +1331,10 @@ impl Parser for HttpParser {
 
     fn handoff(&mut self) -> Option<crate::Handoff> {
         self.h2c.take().map(crate::Handoff::H2c)
+    }
+
+    fn take_raw_trigger(&mut self) -> [bool; 2] {
+        std::mem::take(&mut self.raw_trigger)
     }
 }
 

@@ -23,6 +23,9 @@ pub const MAX_FILES: usize = 64;
 pub const MAX_DEPTH: usize = 32;
 /// Bytes of a header value kept (Suricata's default `header-value-depth`).
 pub const MAX_HDR_VALUE: usize = 2000;
+/// Suricata's default `app-layer.protocols.smtp.inspected-tracker.content-inspect-min-size`:
+/// an attachment this big (decoded) asks for raw stream inspection with each new piece.
+pub const CONTENT_INSPECT_MIN_SIZE: u64 = 32_768;
 /// Suricata's `BOUNDARY_BUF`: a longer boundary is a parse error.
 const BOUNDARY_BUF: usize = 256;
 /// Suricata's `RS_MIME_MAX_TOKEN_LEN`: longer file names are cut.
@@ -47,6 +50,8 @@ struct Node {
     qp: bool,
     /// Index in [`Mime::files`] when the entity is an attachment.
     file: Option<usize>,
+    /// Decoded bytes of the attachment so far (kept or not).
+    decoded: u64,
     /// `Content-Type`, `Content-Transfer-Encoding`, `Content-Disposition` values.
     ctype: Option<Vec<u8>>,
     cte: Option<Vec<u8>>,
@@ -69,6 +74,9 @@ pub struct Mime {
     pub files: Vec<SmtpFile>,
     /// Attachments beyond [`MAX_FILES`].
     pub files_dropped: u64,
+    /// An attachment ended, or grew past [`CONTENT_INSPECT_MIN_SIZE`], since the parser last
+    /// took this: `SMTPProcessDataChunk` triggers raw stream inspection (to server) then.
+    pub raw_trigger: bool,
 }
 
 impl Mime {
@@ -86,6 +94,7 @@ impl Mime {
             keep_data,
             files: Vec::new(),
             files_dropped: 0,
+            raw_trigger: false,
         }
     }
 
@@ -321,6 +330,10 @@ impl Mime {
             self.data(out.get(..n).unwrap_or_default());
         }
         self.held_eol = false;
+        if self.stack.last().is_some_and(|n| n.file.is_some()) {
+            // The attachment's body ends (`body_end`).
+            self.raw_trigger = true;
+        }
     }
 
     /// Suricata's `ProcessBodyLine`.
@@ -391,9 +404,16 @@ impl Mime {
         if d.is_empty() {
             return;
         }
-        let Some(i) = self.stack.last().and_then(|n| n.file) else {
+        let Some(top) = self.stack.last_mut() else {
             return;
         };
+        let Some(i) = top.file else {
+            return;
+        };
+        top.decoded = top.decoded.saturating_add(d.len() as u64);
+        if top.decoded >= CONTENT_INSPECT_MIN_SIZE {
+            self.raw_trigger = true;
+        }
         let Some(f) = self.files.get_mut(i) else { return };
         if !self.keep_data {
             return;

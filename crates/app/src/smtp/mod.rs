@@ -286,6 +286,9 @@ pub struct SmtpParser {
     pub events: u32,
     /// Keep the decoded content of attachments (`file.data`), not only their names.
     keep_file_data: bool,
+    /// The MIME decoder of a message already emitted asked for raw inspection
+    /// ([`mime::Mime::raw_trigger`]).
+    raw_trigger: bool,
 }
 
 fn starts_ci(line: &[u8], p: &[u8]) -> bool {
@@ -454,7 +457,14 @@ impl SmtpParser {
             return;
         }
         if let Some(mut tx) = self.tx.take() {
-            let files = tx.mime.take().map(|mut m| m.finish()).unwrap_or_default();
+            let files = match tx.mime.take() {
+                Some(mut m) => {
+                    let files = m.finish();
+                    self.raw_trigger |= m.raw_trigger;
+                    files
+                }
+                None => Vec::new(),
+            };
             let rec = SmtpRecord {
                 helo: self.helo.clone(),
                 mail_from: tx.mail_from,
@@ -503,6 +513,16 @@ impl Parser for SmtpParser {
 
     fn on_close(&mut self, cx: &mut Cx<'_>) {
         self.emit(cx, true);
+    }
+
+    fn take_raw_trigger(&mut self) -> [bool; 2] {
+        let open = self
+            .tx
+            .as_mut()
+            .and_then(|t| t.mime.as_mut())
+            .is_some_and(|m| std::mem::take(&mut m.raw_trigger));
+        let emitted = std::mem::take(&mut self.raw_trigger);
+        [open || emitted, false]
     }
 
     fn upgrade(&mut self) -> Option<AppProto> {

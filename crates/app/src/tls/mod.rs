@@ -220,6 +220,9 @@ pub struct TlsParser {
     from_proto: Option<&'static str>,
     /// App-layer events raised (each once; at most `EVENTS.len()`).
     events: Vec<&'static str>,
+    /// Per direction: a TLS record completed since [`Parser::take_raw_trigger`] last answered
+    /// (Suricata's SSLv3 decoder triggers raw inspection on every complete record).
+    raw_trigger: [bool; 2],
     pub stats: TlsStats,
 }
 
@@ -513,6 +516,7 @@ impl TlsParser {
             let complete = side.body_got >= side.record_length;
             if complete {
                 side.reset_record();
+                self.raw_trigger[d] = true;
             }
             self.stats.app_bytes += take as u64;
             if !(self.flags & F_EARLY_DATA != 0 && self.flags & F_SERVER_HELLO == 0) {
@@ -529,6 +533,7 @@ impl TlsParser {
             let rl = side.record_length;
             self.process_record(dir, ct, rl, body)?;
             self.sides[d].reset_record();
+            self.raw_trigger[d] = true;
             return Ok(parsed + need);
         }
         let take = need.min(avail.len());
@@ -549,6 +554,7 @@ impl TlsParser {
             side.rec_buf = Vec::new();
         }
         r?;
+        self.raw_trigger[d] = true;
         Ok(parsed + take)
     }
 
@@ -1295,6 +1301,10 @@ impl Parser for TlsParser {
 
     fn no_payload_inspection(&self) -> bool {
         self.flags & F_NO_PAYLOAD_INSPECTION != 0
+    }
+
+    fn take_raw_trigger(&mut self) -> [bool; 2] {
+        std::mem::take(&mut self.raw_trigger)
     }
 
     fn on_data(&mut self, dir: Direction, data: &[u8], cx: &mut Cx<'_>) {

@@ -10,6 +10,7 @@ pub mod bits;
 pub mod bytes;
 pub mod content;
 pub mod dataset;
+pub mod dce;
 pub mod events;
 pub mod file;
 pub mod frame;
@@ -102,6 +103,8 @@ pub const SUPPORTED: &[&str] = &[
     "base64_decode",
     "base64_data",
     "tls.version",
+    "dcerpc.iface",
+    "dcerpc.opnum",
     "xbits",
     "app-layer-event",
     "dataset",
@@ -437,6 +440,12 @@ pub fn compile_with(
                     .push(Step::Datarep(Box::new(m)));
             }
             RuleOption::TlsVersion(v) => c.tx_conds.push(tls_version::TxCond::TlsVersion(*v)),
+            RuleOption::DcerpcIface(x) => c
+                .tx_conds
+                .push(tls_version::TxCond::DceIface(dce::IfaceM::compile(x))),
+            RuleOption::DcerpcOpnum(x) => c
+                .tx_conds
+                .push(tls_version::TxCond::DceOpnum(dce::OpnumM::compile(x))),
             RuleOption::Event {
                 kind: rules::EventKind::AppLayer,
                 name,

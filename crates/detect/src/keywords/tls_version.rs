@@ -5,35 +5,42 @@
 use app::Record;
 
 /// A match on an app-layer transaction's state rather than on a buffer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TxCond {
     /// `tls.version:N` (the 16-bit wire version).
     TlsVersion(u16),
     /// `app-layer-event:PROTO.NAME`.
     AppLayerEvent(super::app_layer_event::AppEventM),
+    /// `dcerpc.iface`.
+    DceIface(super::dce::IfaceM),
+    /// `dcerpc.opnum`.
+    DceOpnum(super::dce::OpnumM),
 }
 
 impl TxCond {
     /// The protocol whose transactions this applies to.
-    pub fn proto(self) -> app::AppProto {
+    pub fn proto(&self) -> app::AppProto {
         match self {
             TxCond::TlsVersion(_) => app::AppProto::Tls,
             TxCond::AppLayerEvent(m) => m.proto,
+            TxCond::DceIface(_) | TxCond::DceOpnum(_) => app::AppProto::Dcerpc,
         }
     }
 
     /// The keyword (for reports).
-    pub fn keyword(self) -> &'static str {
+    pub fn keyword(&self) -> &'static str {
         match self {
             TxCond::TlsVersion(_) => "tls.version",
             TxCond::AppLayerEvent(_) => "app-layer-event",
+            TxCond::DceIface(_) => "dcerpc.iface",
+            TxCond::DceOpnum(_) => "dcerpc.opnum",
         }
     }
 
     /// Whether it matches `rec` inspected from the `to_server` side.
-    pub fn matches(self, rec: &Record, to_server: bool) -> bool {
+    pub fn matches(&self, rec: &Record, to_server: bool) -> bool {
         match (self, rec) {
-            (TxCond::TlsVersion(want), Record::Tls(t)) => {
+            (&TxCond::TlsVersion(want), Record::Tls(t)) => {
                 let mut v = if to_server { t.client_version } else { t.version };
                 if v >> 8 == 0x7f {
                     v = 0x0304;
@@ -41,6 +48,8 @@ impl TxCond {
                 v == want
             }
             (TxCond::AppLayerEvent(m), rec) => m.matches(rec),
+            (TxCond::DceIface(m), Record::Dcerpc(t)) => m.matches(t),
+            (TxCond::DceOpnum(m), Record::Dcerpc(t)) => m.matches(t),
             _ => false,
         }
     }

@@ -417,7 +417,7 @@ impl TcpSession {
             rst_recv[rdir.index()] |= ack_ok && suspect_rst;
             let valid = ack_ok && (!me.known || seq == me.rst_next);
             if valid {
-                let ack = (fl & ACK != 0).then_some(urgent.shift(rdir.index(), ack));
+                let ack = (fl & ACK != 0).then_some(ack);
                 *closed_by_rst = true;
                 close_with_reset(
                     state,
@@ -440,8 +440,14 @@ impl TcpSession {
                 .checked_shl(u32::from(me.wscale))
                 .unwrap_or(u32::MAX);
             peer.window = peer.window.max(scaled.min(1 << 30));
+            // The receiver acks in raw sequence numbers: Suricata moves only the stored
+            // segments back by the urgent bytes, never the ACK (`last_ack`), so in IDS mode an
+            // ACK releases only the data it covers in raw numbers. Immediate mode delivers the
+            // data on arrival and would take an ACK past the stored end for a gap: it is moved
+            // back there.
+            let ack = if lim.gated { ack } else { urgent.shift(rdir.index(), ack) };
             peer.acked(
-                urgent.shift(rdir.index(), ack),
+                ack,
                 &lim,
                 shared,
                 &mut Out {
@@ -625,8 +631,9 @@ fn close_with_reset(
 /// With the `oob` or `gap` policy, a segment with the URG flag whose urgent pointer is non-zero
 /// and within its payload loses its **last** byte (Suricata treats only that byte as out of
 /// band, RFC 6093 3.1). `oob` then counts the byte in [`Urgent::offset`]: every later segment of
-/// that direction is stored that many bytes earlier, so the stream closes up behind it (and the
-/// peer's ACKs, the sender's FIN and RST are moved back alike). `gap` leaves a one-byte hole.
+/// that direction is stored that many bytes earlier, so the stream closes up behind it (the
+/// sender's FIN and RST are moved back alike, but not the peer's ACKs: as in Suricata, an ACK
+/// then covers that many bytes of the data that follows). `gap` leaves a one-byte hole.
 /// Once 65535 bytes of a direction were taken out of band, `urgent_oob_limit_policy` decides:
 /// `inline` keeps the byte, `gap` leaves it out without counting it, `drop` stores nothing of
 /// the segment.

@@ -1105,6 +1105,30 @@ fn urgent_oob_takes_the_last_byte_out() {
 }
 
 #[test]
+fn urgent_oob_acks_stay_raw() {
+    // Suricata moves the stored segments back, never the receiver's ACK: the ACK of the
+    // urgent byte's sequence number releases everything before it, and one ACK later covers
+    // the first byte after it.
+    let mut t = T::new(TcpConfig {
+        urgent_policy: UrgentPolicy::Oob,
+        ..TcpConfig::default()
+    });
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK | PSH, b"/malic");
+    t.seg_h(C, &urg(1007, 5001, 1), b"X");
+    t.seg(S, 5001, 1007, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"/malic")]);
+    t.seg(S, 5001, 1008, ACK, b"");
+    assert_eq!(t.take(), vec![]);
+    t.seg(C, 1008, 5001, ACK | PSH, b"ious");
+    t.seg(S, 5001, 1009, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"io")]);
+    t.seg(S, 5001, 1012, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"us")]);
+    assert_eq!(t.s.stream(C).gaps, 0);
+}
+
+#[test]
 fn urgent_oob_in_immediate_mode_declares_no_gap() {
     let mut t = T::new(TcpConfig {
         urgent_policy: UrgentPolicy::Oob,

@@ -1,0 +1,135 @@
+//! Raw stream inspection on the packets of a TCP session, at Suricata's moments (see the
+//! `raw` module of the `detect` crate): a direction's acknowledged data waits in
+//! [`FlowDetect::pending`] and is inspected whole, on a packet of that direction, once a raw
+//! chunk is complete, the app layer asked for it, or the session is closing; at the flow end
+//! whatever is left. The payload part of the mixed rules keeps seeing the data as it is
+//! acknowledged (their chunking is the engine's `mixed_stream`).
+
+use super::orient;
+use detect::{Engine, FlowDetect, PacketInfo, RawLimits, ThreadCtx, MAX_STREAM_PENDING};
+use flow::{Direction, TcpState};
+
+/// Pending data of a direction inspected on whatever packet comes once it holds this much,
+/// so that a direction whose own packets stop coming cannot fill its buffer.
+const RAW_FORCE: usize = MAX_STREAM_PENDING / 2;
+
+/// The TCP session as raw stream inspection sees it once the packet went through it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TcpRaw {
+    /// IDS mode (data delivered once acknowledged). In immediate (inline) mode, a packet's
+    /// data is inspected on the packet itself.
+    pub gated: bool,
+    /// Suricata's `PKT_STREAM_EST`: the session is established or later.
+    pub established: bool,
+    /// Per direction (to server, to client).
+    pub limits: [RawLimits; 2],
+}
+
+impl TcpRaw {
+    pub fn of(s: &flow::tcp::TcpSession, gated: bool) -> TcpRaw {
+        let closing = s.state > TcpState::TimeWait;
+        let lim = |d: Direction| RawLimits {
+            closing,
+            depth_reached: s.stream(d).done,
+        };
+        TcpRaw {
+            gated,
+            established: s.state >= TcpState::Established,
+            limits: [lim(Direction::ToServer), lim(Direction::ToClient)],
+        }
+    }
+}
+
+/// A TCP packet of direction `dir` (`p` as the packet is): feeds the mixed rules what it
+/// acknowledged of the other direction, and inspects its own direction's raw stream when
+/// that is due. `app_triggers` are the app layer's trigger counts after the packet.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn on_packet(
+    engine: &Engine,
+    tcx: &mut ThreadCtx,
+    fd: &mut FlowDetect,
+    p: &PacketInfo<'_>,
+    dir: Direction,
+    tr: &TcpRaw,
+    ack: bool,
+    app_triggers: [u32; 2],
+) {
+    fd.note_app_triggers(app_triggers);
+    let other = dir.reverse();
+    if ack {
+        feed_mixed(engine, tcx, fd, p, other);
+    }
+    let d = dir.index();
+    let ready = if tr.gated {
+        let lim = tr.limits.get(d).copied().unwrap_or_default();
+        tr.established && fd.raw_ready(d, lim)
+    } else {
+        fd.pending.get(d).is_some_and(|v| !v.is_empty())
+    };
+    if ready {
+        inspect(engine, tcx, fd, p, dir);
+    }
+    for x in [dir, other] {
+        if fd.pending.get(x.index()).is_some_and(|v| v.len() >= RAW_FORCE) {
+            inspect(engine, tcx, fd, p, x);
+        }
+    }
+}
+
+/// Inspects everything waiting in both directions (flow end, payload inspection ending).
+pub(super) fn flush(engine: &Engine, tcx: &mut ThreadCtx, fd: &mut FlowDetect, p: &PacketInfo<'_>) {
+    for dir in [Direction::ToServer, Direction::ToClient] {
+        inspect(engine, tcx, fd, p, dir);
+    }
+}
+
+/// The mixed rules take the data of `dir` acknowledged since they last did.
+fn feed_mixed(engine: &Engine, tcx: &mut ThreadCtx, fd: &mut FlowDetect, p: &PacketInfo<'_>, dir: Direction) {
+    let d = dir.index();
+    let range = fd.take_mixed_unfed(d);
+    if range.is_empty() {
+        return;
+    }
+    let Some(slot) = fd.pending.get_mut(d) else {
+        return;
+    };
+    let data = std::mem::take(slot);
+    if let Some(new) = data.get(range) {
+        let mut sp = orient(*p, dir == Direction::ToServer);
+        sp.payload = new;
+        sp.stream = true;
+        sp.l3 = &[];
+        engine.inspect_stream_mixed(tcx, fd, &sp);
+    }
+    // Still to be inspected by the stream rules.
+    if let Some(slot) = fd.pending.get_mut(d) {
+        *slot = data;
+    }
+}
+
+/// Inspects the data waiting in `dir` with the stream rules (and what the mixed rules did not
+/// see yet), on packet `p`; starts gathering anew.
+fn inspect(engine: &Engine, tcx: &mut ThreadCtx, fd: &mut FlowDetect, p: &PacketInfo<'_>, dir: Direction) {
+    let d = dir.index();
+    let unfed = fd.take_mixed_unfed(d);
+    let Some(slot) = fd.pending.get_mut(d) else {
+        return;
+    };
+    let mut data = std::mem::take(slot);
+    if !data.is_empty() {
+        let mut sp = orient(*p, dir == Direction::ToServer);
+        sp.payload = &data;
+        sp.stream = true;
+        sp.l3 = &[];
+        engine.inspect_stream_rules(tcx, fd, &sp);
+        if let Some(rest) = data.get(unfed).filter(|r| !r.is_empty()) {
+            sp.payload = rest;
+            engine.inspect_stream_mixed(tcx, fd, &sp);
+        }
+    }
+    fd.raw_done(d);
+    data.clear();
+    if let Some(slot) = fd.pending.get_mut(d).filter(|s| s.is_empty()) {
+        *slot = data;
+    }
+}
