@@ -6,6 +6,7 @@ use app::Record;
 use rules::Buffer;
 
 mod http2;
+mod small;
 
 /// Whether the engine can fill `b` from a record.
 pub fn supported(b: Buffer) -> bool {
@@ -62,7 +63,7 @@ pub fn supported(b: Buffer) -> bool {
             | SshHasshServer
             | SshHasshServerString
             | DcerpcStubData
-    )
+    ) || small::proto_of(b).is_some()
 }
 
 /// The protocol whose records carry `b`.
@@ -77,6 +78,7 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
         }
         DcerpcStubData => app::AppProto::Dcerpc,
         Payload => return None,
+        b if small::proto_of(b).is_some() => return small::proto_of(b),
         _ => app::AppProto::Http,
     })
 }
@@ -101,6 +103,9 @@ pub fn directions_in(b: Buffer, app: Option<app::AppProto>) -> (bool, bool) {
 /// Which directions a buffer exists in: (to server, to client).
 pub fn directions(b: Buffer) -> (bool, bool) {
     use Buffer::*;
+    if let Some(d) = small::directions(b) {
+        return d;
+    }
     match b {
         HttpUri | HttpUriRaw | HttpMethod | HttpRequestLine | HttpRequestBody | HttpUserAgent | HttpHost
         | HttpHostRaw | HttpAccept | HttpAcceptLang | HttpAcceptEnc | HttpReferer | HttpRequestHeader
@@ -217,6 +222,7 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
         Record::FtpData(_) | Record::Smtp(_) => crate::keywords::file::fetch(b, rec, to_server, out),
         Record::Http2(tx) => http2::fetch(b, tx, to_server, out),
         Record::Dcerpc(_) if b == DcerpcStubData => crate::keywords::dce::fetch(rec, to_server, out),
+        Record::Snmp(_) | Record::Krb5(_) => small::fetch(b, rec, to_server, out),
         Record::Dns(d) if b == DnsQuery && to_server => {
             for n in d.query_names() {
                 out.push(n.to_vec());

@@ -218,7 +218,9 @@ fn content_end(c: &keywords::content::ContentM) -> usize {
         Some(Num::Var(_)) => return usize::MAX,
     };
     match c.depth {
-        Some(Num::Val(d)) if d >= 0 && offset >= 0 => usize::try_from(offset.saturating_add(d)).unwrap_or(usize::MAX),
+        Some(Num::Val(d)) if d >= 0 && offset >= 0 => {
+            usize::try_from(offset.saturating_add(d)).unwrap_or(usize::MAX)
+        }
         _ => usize::MAX,
     }
 }
@@ -227,8 +229,15 @@ fn content_end(c: &keywords::content::ContentM) -> usize {
 /// are anchored within the first bytes (`depth`, `startswith`) are only looked for there.
 const SCAN_LIMITS: [usize; 3] = [32, 128, 512];
 
+/// Payload contents that must end within this many bytes are preferred as prefilter patterns.
+const ANCHOR_MAX: usize = 512;
+
 fn scan_limit(end: usize) -> usize {
-    SCAN_LIMITS.iter().copied().find(|&l| end <= l).unwrap_or(usize::MAX)
+    SCAN_LIMITS
+        .iter()
+        .copied()
+        .find(|&l| end <= l)
+        .unwrap_or(usize::MAX)
 }
 
 /// The largest payload a rule's `dsize` conditions allow.
@@ -276,6 +285,8 @@ fn map_app(p: rules::AppProto) -> Option<app::AppProto> {
         R::Ssh => app::AppProto::Ssh,
         R::Dns => app::AppProto::Dns,
         R::Dcerpc => app::AppProto::Dcerpc,
+        R::Snmp => app::AppProto::Snmp,
+        R::Krb5 => app::AppProto::Krb5,
         R::Failed => app::AppProto::Failed,
         _ => return None,
     })
@@ -291,6 +302,8 @@ fn ip_protos(p: Protocol) -> Option<&'static [u8]> {
         Protocol::Icmpv6 => Some(&[58]),
         Protocol::Sctp => Some(&[132]),
         Protocol::App(rules::AppProto::Dns) => Some(&[6, 17]),
+        Protocol::App(rules::AppProto::Snmp) => Some(&[17]),
+        Protocol::App(rules::AppProto::Krb5) => Some(&[6, 17]),
         Protocol::App(_) => Some(&[6]),
     }
 }
@@ -310,10 +323,13 @@ const META_FIELD: char = '\u{1f}';
 impl RuleMeta {
     /// `metadata` keys with their values, in first-seen key order.
     pub fn metadata(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = &str>)> {
-        self.metadata.split(META_ENTRY).filter(|e| !e.is_empty()).map(|e| {
-            let mut fields = e.split(META_FIELD);
-            (fields.next().unwrap_or(""), fields)
-        })
+        self.metadata
+            .split(META_ENTRY)
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                let mut fields = e.split(META_FIELD);
+                (fields.next().unwrap_or(""), fields)
+            })
     }
 }
 
@@ -597,7 +613,11 @@ impl Engine {
                 Kind::Tx => {
                     let Some(p) = r.app else { continue };
                     // HTTP/2 records are inspected with the `http` groups.
-                    let p = if p == app::AppProto::Http2 { app::AppProto::Http } else { p };
+                    let p = if p == app::AppProto::Http2 {
+                        app::AppProto::Http
+                    } else {
+                        p
+                    };
                     let sides = [r.tx_dirs.0 && dirs[0], r.tx_dirs.1 && dirs[1]];
                     if live_events::is_live(r) {
                         for (l, _) in live.iter_mut().zip(sides).filter(|(_, d)| *d) {
@@ -700,15 +720,28 @@ impl Engine {
             let show = |name: String, g: &Group| {
                 let pats: usize = g.mpm.iter().map(|m| m.ranges.len()).sum();
                 let short: usize = g.mpm.iter().map(|m| m.sc.short_count()).sum();
-                let per: Vec<(u16, usize, usize, bool)> = g.mpm.iter().map(|m| (m.buf, m.limit.min(99999), m.ranges.len(), m.sc.is_small())).collect();
-                eprintln!("group {name}: always {} mpm {} patterns {pats} short {short} {per:?}", g.always.len(), g.mpm.len());
+                let per: Vec<(u16, usize, usize, bool)> = g
+                    .mpm
+                    .iter()
+                    .map(|m| (m.buf, m.limit.min(99999), m.ranges.len(), m.sc.is_small()))
+                    .collect();
+                eprintln!(
+                    "group {name}: always {} mpm {} patterns {pats} short {short} {per:?}",
+                    g.always.len(),
+                    g.mpm.len()
+                );
             };
             for (k, g) in self.pkt.iter().enumerate() {
                 show(format!("pkt{k}"), g);
                 if k == 19 {
                     for m in &g.mpm {
-                        let sids: Vec<u32> = m.rules.iter().filter_map(|&i| self.rules.get(i as usize)).map(|r| r.meta.sid).collect();
-                        eprintln!("  sids {sids:?}");
+                        let sids: Vec<(u32, &str)> = m
+                            .rules
+                            .iter()
+                            .filter_map(|&i| self.rules.get(i as usize))
+                            .map(|r| (r.meta.sid, r.src_ports.text.as_str()))
+                            .collect();
+                        eprintln!("  sids {} {sids:?}", m.limit);
                     }
                 }
             }
@@ -750,6 +783,27 @@ impl Engine {
             }
         }
         if let Some(p) = r.c.payload.as_ref().filter(|_| from != FpFrom::Buffers) {
+            // A payload content anchored near the start (`depth`, `startswith`) is preferred:
+            // every positive content must match, so it is as sound a prefilter as the fast
+            // pattern, and it is only looked for in the first bytes of each packet or chunk
+            // instead of all of them.
+            let mut anchored: Option<(&keywords::content::ContentM, usize)> = None;
+            for s in &p.steps {
+                if let keywords::Step::Content(c) = s {
+                    let end = content_end(c);
+                    let fits = !c.negated && end <= ANCHOR_MAX && (c.pat.len() >= 2 || end <= 8);
+                    let better = match anchored {
+                        None => true,
+                        Some((a, e)) => end < e || (end == e && c.pat.len() > a.pat.len()),
+                    };
+                    if fits && better {
+                        anchored = Some((c, end));
+                    }
+                }
+            }
+            if let Some((c, end)) = anchored {
+                return Some((PAYLOAD, c.pat.to_ascii_lowercase(), end));
+            }
             for s in &p.steps {
                 if let keywords::Step::Content(c) = s {
                     consider(PAYLOAD, c, &mut best);
@@ -1147,6 +1201,8 @@ impl Engine {
             Record::Smtp(_) => app::AppProto::Smtp,
             Record::FtpData(_) => app::AppProto::FtpData,
             Record::Dcerpc(_) => app::AppProto::Dcerpc,
+            Record::Snmp(_) => app::AppProto::Snmp,
+            Record::Krb5(_) => app::AppProto::Krb5,
             _ => return,
         };
         let Some((_, groups)) = self.tx.iter().find(|(p, _)| *p == proto) else {
@@ -1160,7 +1216,12 @@ impl Engine {
                     &[true]
                 }
             }
-            _ => &[true, false],
+            // One-direction transactions (SNMP, ...) are inspected on their side only.
+            r => match r.one_direction() {
+                Some(true) => &[true],
+                Some(false) => &[false],
+                None => &[true, false],
+            },
         };
         let bufs = &self.bufs;
         // Fetch (and cache) buffers lazily per side.
@@ -1643,7 +1704,9 @@ fn compile_rule(
                 // `DetectSignatureSetAppProto`: HTTP buffers in an `http2` rule keep it HTTP/2;
                 // an HTTP/2 event narrows an `http` rule to HTTP/2.
                 (Some(app::AppProto::Http2), Some(app::AppProto::Http)) => {}
-                (Some(app::AppProto::Http), Some(app::AppProto::Http2)) if rule_app.is_none() || r.protocol == Protocol::App(rules::AppProto::Http) => {
+                (Some(app::AppProto::Http), Some(app::AppProto::Http2))
+                    if rule_app.is_none() || r.protocol == Protocol::App(rules::AppProto::Http) =>
+                {
                     app = Some(app::AppProto::Http2)
                 }
                 (Some(a), Some(p)) if a != p => {
@@ -1802,15 +1865,17 @@ fn compile_rule(
             _ => false,
         });
     let mixed = kind == Kind::Tx && c.payload.is_some();
-    let pkt_too = kind
-        == Kind::Payload {
+    let pkt_too =
+        kind == Kind::Payload {
             packet: true,
             stream: true,
-        }
-        && c.payload
+        } && (c
+            .payload
             .iter()
             .flat_map(|l| l.steps.iter())
-            .any(|s| matches!(s, keywords::Step::Content(m) if m.depth.is_some() || m.offset.is_some()));
+            .any(|s| matches!(s, keywords::Step::Content(m) if m.depth.is_some() || m.offset.is_some()))
+            // Suricata's SigValidate: "if stream_size is in use, also inspect packets".
+            || c.conds.iter().any(|x| matches!(x, Cond::StreamSize(_))));
     let needs_payload = c.payload.is_some()
         || c.conds.iter().any(|k| match k {
             Cond::Dsize(d) => match d.mode {

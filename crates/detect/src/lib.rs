@@ -44,8 +44,8 @@ mod verdict;
 pub use engine::{Engine, RuleMeta};
 pub use input::PacketInfo;
 pub use inspect::RawHit;
-pub use raw::{RawLimits, RawStream};
 pub use keywords::bits::FlowVars;
+pub use raw::{RawLimits, RawStream};
 pub use verdict::FlowAction;
 
 use std::net::IpAddr;

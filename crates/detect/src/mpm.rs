@@ -63,7 +63,11 @@ impl Small {
         if min < 2 {
             return None;
         }
-        let len = min.min(3);
+        // 3-byte prefixes give fewer false starts; 2-byte ones fewer case variants.
+        Small::build_len(patterns, min.min(3)).or_else(|| Small::build_len(patterns, 2))
+    }
+
+    fn build_len(patterns: &[&[u8]], len: usize) -> Option<Small> {
         let mut by_prefix: HashMap<u32, Vec<u32>> = HashMap::new();
         let mut prefixes: Vec<Vec<u8>> = Vec::new();
         for (id, p) in patterns.iter().enumerate() {

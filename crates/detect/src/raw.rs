@@ -112,13 +112,7 @@ mod tests {
         assert!(!fd.raw_ready(0, lim));
         fd.push_stream(0, &[b'a'; 100]);
         assert!(!fd.raw_ready(0, lim));
-        assert!(fd.raw_ready(
-            0,
-            RawLimits {
-                closing: true,
-                ..lim
-            }
-        ));
+        assert!(fd.raw_ready(0, RawLimits { closing: true, ..lim }));
         assert!(fd.raw_ready(
             0,
             RawLimits {

@@ -767,6 +767,8 @@ pub enum UintField {
     DhcpRebindingTime,
     DhcpRenewalTime,
     SnmpVersion,
+    /// `snmp.pdu_type:N` (equality only).
+    SnmpPduType,
     RfbSectype,
     TlsCertChainLen,
     Http2Window,

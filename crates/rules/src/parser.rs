@@ -1060,6 +1060,19 @@ impl Builder {
                 });
             }
             "snmp.version" => self.uint(UintField::SnmpVersion, v, u64::from(u32::MAX))?,
+            "snmp.pdu_type" => {
+                // Suricata's `^\s*([0-9]+)\s*$`, a 32-bit value.
+                let t = v.trim();
+                let n = t
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|_| t.bytes().all(|c| c.is_ascii_digit()))
+                    .ok_or_else(|| OptError::arg(format!("invalid pdu type '{v}'")))?;
+                self.opts.push(RuleOption::Uint {
+                    field: UintField::SnmpPduType,
+                    cmp: UintMatch::eq(u64::from(n)),
+                });
+            }
             "dhcp.leasetime" => self.uint(UintField::DhcpLeasetime, v, u64::MAX)?,
             "dhcp.rebinding_time" => self.uint(UintField::DhcpRebindingTime, v, u64::MAX)?,
             "dhcp.renewal_time" => self.uint(UintField::DhcpRenewalTime, v, u64::MAX)?,

@@ -39,6 +39,8 @@ impl AppEventM {
             "http2" => AppProto::Http2,
             "tls" => AppProto::Tls,
             "smtp" => AppProto::Smtp,
+            // The small protocols (`snmp`, `krb5`, `ikev2`/`ike`, ...) by their names.
+            p if app::app_events(small_proto(p)).is_some() => small_proto(p),
             _ => {
                 return Err(CompileError::new(
                     KEYWORD,
@@ -68,7 +70,16 @@ impl AppEventM {
                 | (AppProto::Tls, Record::Tls(_))
                 | (AppProto::Smtp, Record::Smtp(_))
         );
+        let same = same || (rec.one_direction().is_some() && rec.app_proto() == self.proto.name());
         same && rec.events().contains(&self.name)
+    }
+}
+
+/// A small protocol by its `app-layer-event` name (`ikev2` is IKE); `Failed` if unknown.
+fn small_proto(name: &str) -> AppProto {
+    match name {
+        "ikev2" | "ikev1" => AppProto::Ike,
+        n => AppProto::from_name(n).unwrap_or(AppProto::Failed),
     }
 }
 

@@ -182,7 +182,14 @@ mod tests {
     #[test]
     fn opnum_lists_and_ranges() {
         let o = OpnumM::compile(&[OpnumRange { lo: 1, hi: 1 }, OpnumRange { lo: 5, hi: 7 }]);
-        for (n, want) in [(0, false), (1, true), (4, false), (5, true), (7, true), (8, false)] {
+        for (n, want) in [
+            (0, false),
+            (1, true),
+            (4, false),
+            (5, true),
+            (7, true),
+            (8, false),
+        ] {
             assert_eq!(o.matches(&tx(vec![], 0, n)), want, "{n}");
         }
         let mut t = tx(vec![], 0, 1);

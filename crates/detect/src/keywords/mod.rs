@@ -5,6 +5,7 @@
 //! weaker.
 
 pub mod app_layer_event;
+pub mod app_uint;
 pub mod base64;
 pub mod bits;
 pub mod bytes;
@@ -111,6 +112,10 @@ pub const SUPPORTED: &[&str] = &[
     "datarep",
     "ip.src",
     "ip.dst",
+    "snmp.version",
+    "snmp.pdu_type",
+    "krb5_msg_type",
+    "krb5_err_code",
 ];
 
 /// Why a rule cannot be loaded exactly.
@@ -520,6 +525,11 @@ pub fn compile_with(
                     c.app_layer_protocol = Some(a.proto);
                 }
                 c.conds.push(Cond::AppProto(*a));
+            }
+            RuleOption::Uint { field, cmp } if app_uint::proto_of(*field).is_some() => {
+                if let Some(m) = app_uint::AppUintM::compile(*field, *cmp) {
+                    c.tx_conds.push(tls_version::TxCond::AppUint(m));
+                }
             }
             RuleOption::Uint { field, cmp } if header::uint_supported(*field) => {
                 c.conds.push(Cond::Uint {

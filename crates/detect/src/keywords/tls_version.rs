@@ -15,6 +15,8 @@ pub enum TxCond {
     DceIface(super::dce::IfaceM),
     /// `dcerpc.opnum`.
     DceOpnum(super::dce::OpnumM),
+    /// An integer field of a small protocol's transaction (`snmp.version`, ...).
+    AppUint(super::app_uint::AppUintM),
 }
 
 impl TxCond {
@@ -24,6 +26,7 @@ impl TxCond {
             TxCond::TlsVersion(_) => app::AppProto::Tls,
             TxCond::AppLayerEvent(m) => m.proto,
             TxCond::DceIface(_) | TxCond::DceOpnum(_) => app::AppProto::Dcerpc,
+            TxCond::AppUint(m) => m.proto(),
         }
     }
 
@@ -34,6 +37,7 @@ impl TxCond {
             TxCond::AppLayerEvent(_) => "app-layer-event",
             TxCond::DceIface(_) => "dcerpc.iface",
             TxCond::DceOpnum(_) => "dcerpc.opnum",
+            TxCond::AppUint(m) => super::app_uint::keyword(m.field),
         }
     }
 
@@ -50,6 +54,7 @@ impl TxCond {
             (TxCond::AppLayerEvent(m), rec) => m.matches(rec),
             (TxCond::DceIface(m), Record::Dcerpc(t)) => m.matches(t),
             (TxCond::DceOpnum(m), Record::Dcerpc(t)) => m.matches(t),
+            (TxCond::AppUint(m), rec) => m.matches(rec, to_server),
             _ => false,
         }
     }

@@ -836,6 +836,7 @@ const OPTIONS: &[Row] = &[
         "match the SSH software version",
     ),
     ("snmp.version", &[], R, QN, false, true, "match the SNMP version"),
+    ("snmp.pdu_type", &[], R, QN, false, true, "match the SNMP PDU type"),
     (
         "dhcp.leasetime",
         &[],
@@ -1197,15 +1198,6 @@ const OPTIONS: &[Row] = &[
         false,
         false,
         "match the RFB security result",
-    ),
-    (
-        "snmp.pdu_type",
-        &[],
-        R,
-        QN,
-        false,
-        false,
-        "match the SNMP PDU type",
     ),
 ];
 
