@@ -660,11 +660,12 @@ fn probe_smb_tcp(b: &[u8], d: Direction) -> Probe {
     }
 }
 
+/// Suricata 7.0.10's `rs_dcerpc_probe_tcp`: version 5.0, a data representation it knows.
 fn probe_dcerpc_tcp(b: &[u8], _d: Direction) -> Probe {
     if b.len() < 16 {
         return Probe::Unknown;
     }
-    let ok = b[0] == 5 && (b[1] == 0 || b[1] == 1) && b[2] <= 20 && (b[4] == 0x10 || b[4] == 0x00);
+    let ok = b[0] == 5 && b[1] == 0 && b[4] & 0xee == 0 && b[5] <= 3;
     if ok {
         Probe::Found(A::Dcerpc)
     } else {
@@ -806,52 +807,22 @@ fn probe_snmp(b: &[u8], _d: Direction) -> Probe {
     }
 }
 
-const SIP_METHODS: &[&[u8]] = &[
-    b"INVITE",
-    b"ACK",
-    b"BYE",
-    b"CANCEL",
-    b"REGISTER",
-    b"OPTIONS",
-    b"PRACK",
-    b"SUBSCRIBE",
-    b"NOTIFY",
-    b"PUBLISH",
-    b"INFO",
-    b"REFER",
-    b"MESSAGE",
-    b"UPDATE",
-];
-
-fn first_line(b: &[u8]) -> Option<&[u8]> {
-    let end = memchr::memchr(b'\n', b)?;
-    let line = &b[..end];
-    Some(line.strip_suffix(b"\r").unwrap_or(line))
-}
-
+/// Suricata 7.0.10's `rs_sip_probing_parser_ts`: the whole datagram parses as a request
+/// (first line, headers, empty line).
 fn probe_sip_ts(b: &[u8], _d: Direction) -> Probe {
-    let Some(line) = first_line(b) else {
-        return Probe::Unknown;
-    };
-    let mut parts = line.split(|&c| c == b' ');
-    let (m, uri, ver) = (parts.next(), parts.next(), parts.next());
-    match (m, uri, ver) {
-        (Some(m), Some(u), Some(b"SIP/2.0")) if SIP_METHODS.contains(&m) && !u.is_empty() => {
-            Probe::Found(A::Sip)
-        }
-        _ => Probe::Unknown,
+    if crate::sip::parse_request(b).is_ok() {
+        Probe::Found(A::Sip)
+    } else {
+        Probe::Unknown
     }
 }
 
+/// `rs_sip_probing_parser_tc`: the datagram parses as a response.
 fn probe_sip_tc(b: &[u8], _d: Direction) -> Probe {
-    let Some(line) = first_line(b) else {
-        return Probe::Unknown;
-    };
-    match line.get(..12) {
-        Some(s) if s.starts_with(b"SIP/2.0 ") && s[8..11].iter().all(u8::is_ascii_digit) => {
-            Probe::Found(A::Sip)
-        }
-        _ => Probe::Unknown,
+    if crate::sip::parse_response(b).is_ok() {
+        Probe::Found(A::Sip)
+    } else {
+        Probe::Unknown
     }
 }
 
@@ -1119,11 +1090,22 @@ mod tests {
         assert_eq!(probe_dhcp(&dhcp, TS), Probe::Found(A::Dhcp));
         assert_eq!(probe_dhcp(&dhcp[..100], TS), Probe::Unknown);
         assert_eq!(
-            probe_sip_ts(b"REGISTER sip:x SIP/2.0\r\nVia: x\r\n", TS),
+            probe_sip_ts(b"REGISTER sip:x SIP/2.0\r\nVia: x\r\n\r\n", TS),
             Probe::Found(A::Sip)
         );
-        assert_eq!(probe_sip_tc(b"SIP/2.0 200 OK\r\n", TC), Probe::Found(A::Sip));
-        assert_eq!(probe_sip_ts(b"HELLO sip:x SIP/2.0\r\n", TS), Probe::Unknown);
+        // As Suricata: the message must be whole (headers and the empty line).
+        assert_eq!(
+            probe_sip_ts(b"REGISTER sip:x SIP/2.0\r\nVia: x\r\n", TS),
+            Probe::Unknown
+        );
+        assert_eq!(probe_sip_tc(b"SIP/2.0 200 OK\r\n\r\n", TC), Probe::Found(A::Sip));
+        assert_eq!(probe_sip_tc(b"SIP/2.0 200 OK\r\n", TC), Probe::Unknown);
+        // Any letters make a method.
+        assert_eq!(
+            probe_sip_ts(b"HELLO sip:x SIP/2.0\r\n\r\n", TS),
+            Probe::Found(A::Sip)
+        );
+        assert_eq!(probe_sip_ts(b"HELLO sip:x HTTP/1.0\r\n\r\n", TS), Probe::Unknown);
         assert_eq!(
             probe_snmp(b"\x30\x26\x02\x01\x01\x04\x06public", TS),
             Probe::Found(A::Snmp)

@@ -46,6 +46,9 @@ pub struct AppConfig {
     /// Keep the decoded content of SMTP attachments for `file.data` (set when a rule uses it;
     /// names are always kept).
     pub smtp_file_data: bool,
+    /// Hand SIP datagrams that do not parse to detection too, for their `frame:sip.pdu` (set
+    /// when a rule uses `frame:`).
+    pub sip_frames: bool,
     /// Protocols whose detection is disabled (bit = `AppProto as u32`). Suricata's default
     /// suricata.yaml disables modbus, dnp3, enip and pgsql.
     disabled: u64,
@@ -59,6 +62,7 @@ impl Default for AppConfig {
             ssh_hassh: false,
             midstream: false,
             smtp_file_data: false,
+            sip_frames: false,
             disabled: 0,
         };
         for p in [AppProto::Modbus, AppProto::Dnp3, AppProto::Enip, AppProto::Pgsql] {
@@ -839,6 +843,11 @@ fn new_parser(p: AppProto, cfg: &AppConfig, ipproto: u8) -> Option<Box<dyn Parse
         AppProto::Tls => Some(Box::new(crate::tls::TlsParser::new())),
         AppProto::Dcerpc if ipproto == IPPROTO_TCP => Some(Box::new(crate::dcerpc::DcerpcParser::new())),
         AppProto::Ssh => Some(Box::new(crate::ssh::SshParser::new(cfg.ssh_hassh))),
+        AppProto::Snmp if ipproto == IPPROTO_UDP => Some(Box::new(crate::snmp::SnmpParser::new())),
+        AppProto::Krb5 if ipproto == IPPROTO_TCP => Some(Box::new(crate::krb5::Krb5Parser::new_tcp())),
+        AppProto::Krb5 => Some(Box::new(crate::krb5::Krb5Parser::new_udp())),
+        AppProto::Ike if ipproto == IPPROTO_UDP => Some(Box::new(crate::ike::IkeParser::new())),
+        AppProto::Sip if ipproto == IPPROTO_UDP => Some(Box::new(crate::sip::SipParser::new(cfg.sip_frames))),
         AppProto::Ftp => Some(Box::new(crate::ftp::FtpParser::new())),
         AppProto::Smtp => Some(Box::new(crate::smtp::SmtpParser::with_file_data(
             cfg.smtp_file_data,

@@ -14,7 +14,11 @@ pub mod dns;
 pub mod ftp;
 pub mod http;
 pub mod http2;
+pub mod ike;
+pub mod krb5;
+pub mod sip;
 pub mod smtp;
+pub mod snmp;
 pub mod ssh;
 pub mod tls;
 
@@ -260,6 +264,15 @@ pub enum Record {
     Smtp(Box<smtp::SmtpRecord>),
     /// A DCERPC/TCP transaction (EVE `dcerpc`).
     Dcerpc(Box<dcerpc::DcerpcRecord>),
+    /// An SNMP message (EVE `snmp`).
+    Snmp(Box<snmp::SnmpRecord>),
+    /// A Kerberos 5 message (EVE `krb5`).
+    Krb5(Box<krb5::Krb5Record>),
+    /// An IKEv2 message (EVE `ike`).
+    Ike(Box<ike::IkeRecord>),
+    /// A SIP/UDP message (EVE `sip`); with frames on, also a datagram that did not parse
+    /// (not logged, see [`sip::SipRecord::is_tx`]).
+    Sip(Box<sip::SipRecord>),
     FileInfo(Box<FileInfo>),
     Anomaly(Box<Anomaly>),
 }
@@ -276,6 +289,10 @@ impl Record {
             Record::FtpData(_) => "ftp_data",
             Record::Smtp(_) => "smtp",
             Record::Dcerpc(_) => "dcerpc",
+            Record::Snmp(_) => "snmp",
+            Record::Krb5(_) => "krb5",
+            Record::Ike(_) => "ike",
+            Record::Sip(_) => "sip",
             Record::FileInfo(_) => "fileinfo",
             Record::Anomaly(_) => "anomaly",
         }
@@ -290,6 +307,20 @@ impl Record {
         }
     }
 
+    /// For records of protocols whose transactions each live in one direction (Suricata's
+    /// `AppLayerTxData::for_direction`: SNMP, Kerberos, IKE, ...): whether it is the to-server
+    /// one. Detection inspects such a record on that side only, and EVE logs it with the
+    /// packet's addresses (`LOG_DIR_PACKET`). `None` for the others.
+    pub fn one_direction(&self) -> Option<bool> {
+        match self {
+            Record::Snmp(t) => Some(t.to_server),
+            Record::Krb5(t) => Some(t.to_server),
+            Record::Ike(t) => Some(t.to_server),
+            Record::Sip(t) => Some(t.to_server),
+            _ => None,
+        }
+    }
+
     /// The app-layer events raised on this transaction (`app-layer-event:PROTO.NAME`), names
     /// from [`app_events`]; empty for records that carry none.
     pub fn events(&self) -> &[&'static str] {
@@ -297,6 +328,9 @@ impl Record {
             Record::Http(t) => &t.events,
             Record::Tls(t) => &t.events,
             Record::Smtp(t) => &t.events,
+            Record::Snmp(t) => &t.events,
+            Record::Krb5(t) => &t.events,
+            Record::Ike(t) => &t.events,
             _ => &[],
         }
     }
@@ -310,6 +344,9 @@ pub fn app_events(proto: AppProto) -> Option<&'static [&'static str]> {
         AppProto::Http2 => Some(http2::EVENTS),
         AppProto::Tls => Some(tls::EVENTS),
         AppProto::Smtp => Some(smtp::EVENTS),
+        AppProto::Snmp => Some(snmp::EVENTS),
+        AppProto::Krb5 => Some(krb5::EVENTS),
+        AppProto::Ike => Some(ike::EVENTS),
         _ => None,
     }
 }
@@ -341,6 +378,9 @@ pub struct Anomaly {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<&'static str>,
 }
+
+#[cfg(test)]
+mod raw_trigger_tests;
 
 #[cfg(test)]
 pub(crate) mod tests_util {

@@ -64,6 +64,7 @@ pub fn supported(b: Buffer) -> bool {
             | SshHasshServerString
             | DcerpcStubData
     ) || small::proto_of(b).is_some()
+        || crate::keywords::sip::is_sip(b)
 }
 
 /// The protocol whose records carry `b`.
@@ -79,6 +80,7 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
         DcerpcStubData => app::AppProto::Dcerpc,
         Payload => return None,
         b if small::proto_of(b).is_some() => return small::proto_of(b),
+        b if crate::keywords::sip::is_sip(b) => app::AppProto::Sip,
         _ => app::AppProto::Http,
     })
 }
@@ -90,6 +92,15 @@ pub fn proto_in(b: Buffer, app: Option<app::AppProto>) -> Option<app::AppProto> 
         (Buffer::FileData | Buffer::FileName, Some(p)) if crate::keywords::file::carries(p, b) => Some(p),
         _ => proto_of(b),
     }
+}
+
+/// The protocol whose records carry buffer `b` (a frame: its protocol) in a rule of
+/// protocol `app`.
+pub fn proto_in_ref(b: &rules::BufferRef, app: Option<app::AppProto>) -> Option<app::AppProto> {
+    if b.buffer == Buffer::Frame {
+        return crate::keywords::frame::proto(b);
+    }
+    proto_in(b.buffer, app)
 }
 
 /// Which directions buffer `b` exists in for records of `app`: (to server, to client).
@@ -105,6 +116,9 @@ pub fn directions(b: Buffer) -> (bool, bool) {
     use Buffer::*;
     if let Some(d) = small::directions(b) {
         return d;
+    }
+    if crate::keywords::sip::is_sip(b) {
+        return crate::keywords::sip::directions(b);
     }
     match b {
         HttpUri | HttpUriRaw | HttpMethod | HttpRequestLine | HttpRequestBody | HttpUserAgent | HttpHost
@@ -223,6 +237,7 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
         Record::Http2(tx) => http2::fetch(b, tx, to_server, out),
         Record::Dcerpc(_) if b == DcerpcStubData => crate::keywords::dce::fetch(rec, to_server, out),
         Record::Snmp(_) | Record::Krb5(_) => small::fetch(b, rec, to_server, out),
+        Record::Sip(_) => crate::keywords::sip::fetch(b, rec, to_server, out),
         Record::Dns(d) if b == DnsQuery && to_server => {
             for n in d.query_names() {
                 out.push(n.to_vec());

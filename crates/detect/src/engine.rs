@@ -287,6 +287,8 @@ fn map_app(p: rules::AppProto) -> Option<app::AppProto> {
         R::Dcerpc => app::AppProto::Dcerpc,
         R::Snmp => app::AppProto::Snmp,
         R::Krb5 => app::AppProto::Krb5,
+        R::Ike => app::AppProto::Ike,
+        R::Sip => app::AppProto::Sip,
         R::Failed => app::AppProto::Failed,
         _ => return None,
     })
@@ -304,6 +306,9 @@ fn ip_protos(p: Protocol) -> Option<&'static [u8]> {
         Protocol::App(rules::AppProto::Dns) => Some(&[6, 17]),
         Protocol::App(rules::AppProto::Snmp) => Some(&[17]),
         Protocol::App(rules::AppProto::Krb5) => Some(&[6, 17]),
+        Protocol::App(rules::AppProto::Ike) => Some(&[17]),
+        // Suricata 7 detects SIP on UDP only.
+        Protocol::App(rules::AppProto::Sip) => Some(&[17]),
         Protocol::App(_) => Some(&[6]),
     }
 }
@@ -675,7 +680,7 @@ impl Engine {
             .map(|(k, l)| {
                 // Unused slots (non-TCP session variants) stay empty.
                 let k = k % PKT_GROUPS;
-                let used = k < 4 || k % 2 == 0;
+                let used = k < 4 || k.is_multiple_of(2);
                 if used {
                     self.group(l, FpFrom::Any, &mut npats)
                 } else {
@@ -1203,6 +1208,8 @@ impl Engine {
             Record::Dcerpc(_) => app::AppProto::Dcerpc,
             Record::Snmp(_) => app::AppProto::Snmp,
             Record::Krb5(_) => app::AppProto::Krb5,
+            Record::Ike(_) => app::AppProto::Ike,
+            Record::Sip(_) => app::AppProto::Sip,
             _ => return,
         };
         let Some((_, groups)) = self.tx.iter().find(|(p, _)| *p == proto) else {
@@ -1696,7 +1703,7 @@ fn compile_rule(
         let wants = c
             .bufs
             .iter()
-            .map(|(b, _)| (b.buffer.name(), buffers::proto_in(b.buffer, rule_app)))
+            .map(|(b, _)| (b.buffer.name(), buffers::proto_in_ref(b, rule_app)))
             .chain(c.tx_conds.iter().map(|t| (t.keyword(), Some(t.proto()))));
         for (name, p) in wants {
             match (app, p) {

@@ -1137,9 +1137,13 @@ impl Builder {
                     return Err(OptError::arg(format!("invalid frame name '{t}'")));
                 }
                 let mut b = BufferRef::plain(crate::buffer::Buffer::Frame);
-                // A frame name without a protocol prefix belongs to the rule's protocol.
-                b.frame = Some(match (t.contains('.'), proto) {
-                    (false, Protocol::App(a)) => format!("{}.{t}", a.name()),
+                // A frame name without a protocol prefix (`pdu`, or `request.line` whose first
+                // part names no protocol) belongs to the rule's protocol (`DetectFrameSetup`).
+                let short = t
+                    .split_once('.')
+                    .is_none_or(|(p, _)| crate::ast::AppProto::from_name(p).is_none());
+                b.frame = Some(match (short, proto) {
+                    (true, Protocol::App(a)) => format!("{}.{t}", a.name()),
                     _ => t.to_string(),
                 });
                 self.set_sticky(Some(b), "frame")?;
@@ -1455,6 +1459,40 @@ mod tests {
         assert!(split_header("alert tcp any any -> any (sid:1;)").is_err());
         assert!(split_header("alert tcp any any -> any any sid:1;").is_err());
         assert!(split_header("alert tcp any any -> any any (sid:1;").is_err());
+    }
+
+    #[test]
+    fn frame_short_names_take_the_rule_protocol() {
+        let frame = |r: &str| {
+            let rule = crate::parse_rule(r).unwrap();
+            rule.options
+                .iter()
+                .find_map(|o| match o {
+                    RuleOption::Content(c) => c.buffer.frame.clone(),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        assert_eq!(
+            frame("alert sip any any -> any any (frame:pdu; content:\"a\"; sid:1;)"),
+            "sip.pdu"
+        );
+        assert_eq!(
+            frame("alert sip any any -> any any (frame:request.line; content:\"a\"; sid:1;)"),
+            "sip.request.line"
+        );
+        assert_eq!(
+            frame("alert sip any any -> any any (frame:sip.request.line; content:\"a\"; sid:1;)"),
+            "sip.request.line"
+        );
+        assert_eq!(
+            frame("alert tcp any any -> any any (frame:http1.request; content:\"a\"; sid:1;)"),
+            "http1.request"
+        );
+        assert_eq!(
+            frame("alert udp any any -> any any (frame:pdu; content:\"a\"; sid:1;)"),
+            "pdu"
+        );
     }
 
     #[test]

@@ -291,7 +291,16 @@ impl Detector {
         // acknowledged of the other.
         if let Some(tr) = facts.tcp_raw.as_ref().filter(|_| facts.tcp_session) {
             let ack = tcp_flags.is_some_and(|f| f & 0x10 != 0);
-            raw::on_packet(engine, &mut self.tcx, fd, &p, facts.dir, tr, ack, app.raw_triggers());
+            raw::on_packet(
+                engine,
+                &mut self.tcx,
+                fd,
+                &p,
+                facts.dir,
+                tr,
+                ack,
+                app.raw_triggers(),
+            );
         }
         if !fd.no_payload && app.no_payload_inspection() {
             // The app layer stops payload inspection (TLS application data): what the stream

@@ -154,6 +154,8 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
         plan.engine.app.smtp_file_data = e.uses_buffer(B::FileData);
         // HTTP/1 messages are kept whole only for rules on `frame:`.
         plan.engine.app.http.frames = e.uses_buffer(B::Frame);
+        // SIP datagrams that do not parse still have a `pdu` frame.
+        plan.engine.app.sip_frames = e.uses_buffer(B::Frame);
     }
     plan.engine.detect = engine;
     let report = run::offline(&plan, &input)?;

@@ -448,6 +448,10 @@ fn write_app_events(
     let client = Some((info.client, ports.then_some(info.client_port)));
     let server = Some((info.server, ports.then_some(info.server_port)));
     for ev in events.drain(..) {
+        // A SIP datagram that did not parse was only there for its `frame:sip.pdu`.
+        if matches!(&ev.record, Record::Sip(s) if !s.is_tx()) {
+            continue;
+        }
         let mut env = Envelope::new(ev.ts, ev.record.event_type());
         env.flow_id = Some(info.id);
         env.vlan = vlan;
@@ -456,6 +460,8 @@ fn write_app_events(
         env.pkt_src = pcap_cnt.map(|_| "wire/pcap");
         let (src, dst) = match (&ev.record, ev.dir) {
             (Record::FileInfo(_) | Record::Anomaly(_), Direction::ToClient) => (server, client),
+            // Loggers with `LOG_DIR_PACKET` (SNMP, ...): the packet's addresses.
+            (r, _) if r.one_direction() == Some(false) => (server, client),
             _ => (client, server),
         };
         env.src = src;
@@ -464,7 +470,8 @@ fn write_app_events(
         if !matches!(
             ev.record,
             Record::FileInfo(_) | Record::Anomaly(_) | Record::Dns(_) | Record::Tls(_) | Record::Dcerpc(_)
-        ) {
+        ) && ev.record.one_direction().is_none()
+        {
             env.tx_id = ev.tx_id;
         }
         env.parent_id = parent_id;
@@ -493,6 +500,10 @@ fn write_body(e: &mut eve::Event<'_>, r: &Record) {
         Record::FtpData(x) => e.field("ftp_data", x),
         Record::Smtp(x) => e.field("smtp", x),
         Record::Dcerpc(x) => e.field("dcerpc", x),
+        Record::Snmp(x) => e.field("snmp", x),
+        Record::Krb5(x) => e.field("krb5", x),
+        Record::Ike(x) => e.field("ike", x),
+        Record::Sip(x) => e.field("sip", x),
         Record::FileInfo(x) => e.field("fileinfo", x),
         Record::Anomaly(x) => e.field("anomaly", x),
     };

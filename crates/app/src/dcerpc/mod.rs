@@ -537,7 +537,8 @@ impl DcerpcParser {
         };
         let mut results = Vec::with_capacity(usize::from(n));
         for i in 0..usize::from(n) {
-            let Some(r) = u16_at(input, at + 4 + i * 24, true).filter(|_| input.len() >= at + 4 + (i + 1) * 24)
+            let Some(r) =
+                u16_at(input, at + 4 + i * 24, true).filter(|_| input.len() >= at + 4 + (i + 1) * 24)
             else {
                 return false;
             };
@@ -673,7 +674,10 @@ impl DcerpcParser {
         }
         let mut i = 0;
         while i < self.txs.len() {
-            let done = self.txs.get(i).is_some_and(|t| all || (t.req_done && t.resp_done));
+            let done = self
+                .txs
+                .get(i)
+                .is_some_and(|t| all || (t.req_done && t.resp_done));
             if !done {
                 i += 1;
                 continue;

@@ -76,7 +76,10 @@ impl Engine {
                 // Cheap test first: every event the rule names is raised.
                 let all_set = r.c.tx_conds.iter().all(|t| match t {
                     TxCond::AppLayerEvent(m) => m.proto == proto && events.contains(&m.name),
-                    TxCond::TlsVersion(_) | TxCond::DceIface(_) | TxCond::DceOpnum(_) | TxCond::AppUint(_) => true,
+                    TxCond::TlsVersion(_)
+                    | TxCond::DceIface(_)
+                    | TxCond::DceOpnum(_)
+                    | TxCond::AppUint(_) => true,
                 });
                 if !all_set || !self.header_ok(r, &side_pkt) || !conds_ok(r, &side_pkt, &fd.vars) {
                     continue;

@@ -17,6 +17,7 @@ pub mod file;
 pub mod frame;
 pub mod header;
 pub mod pcre;
+pub mod sip;
 pub mod tls_version;
 pub mod transform;
 pub mod xbits;

@@ -445,7 +445,11 @@ impl TcpSession {
             // ACK releases only the data it covers in raw numbers. Immediate mode delivers the
             // data on arrival and would take an ACK past the stored end for a gap: it is moved
             // back there.
-            let ack = if lim.gated { ack } else { urgent.shift(rdir.index(), ack) };
+            let ack = if lim.gated {
+                ack
+            } else {
+                urgent.shift(rdir.index(), ack)
+            };
             peer.acked(
                 ack,
                 &lim,

@@ -836,7 +836,15 @@ const OPTIONS: &[Row] = &[
         "match the SSH software version",
     ),
     ("snmp.version", &[], R, QN, false, true, "match the SNMP version"),
-    ("snmp.pdu_type", &[], R, QN, false, true, "match the SNMP PDU type"),
+    (
+        "snmp.pdu_type",
+        &[],
+        R,
+        QN,
+        false,
+        true,
+        "match the SNMP PDU type",
+    ),
     (
         "dhcp.leasetime",
         &[],

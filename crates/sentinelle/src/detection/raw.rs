@@ -133,3 +133,169 @@ fn inspect(engine: &Engine, tcx: &mut ThreadCtx, fd: &mut FlowDetect, p: &Packet
         *slot = data;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use detect::RuleSource;
+
+    fn engine() -> Engine {
+        let src = RuleSource {
+            name: "t.rules".into(),
+            text: b"alert tcp any any -> any any (flow:to_server; content:\"abcdef\"; sid:1;)".to_vec(),
+        };
+        let (e, report) = Engine::build(&[src], &rules::Classifications::default());
+        assert_eq!(report.loaded, 1);
+        e
+    }
+
+    const IDS: TcpRaw = TcpRaw {
+        gated: true,
+        established: true,
+        limits: [RawLimits {
+            closing: false,
+            depth_reached: false,
+        }; 2],
+    };
+
+    #[test]
+    fn data_waits_for_a_trigger_and_is_inspected_whole_on_its_own_direction() {
+        let e = engine();
+        let mut tcx = ThreadCtx::default();
+        let mut fd = FlowDetect::default();
+        let mut p = PacketInfo::test(b"");
+        p.pcap_cnt = Some(7);
+        // Acknowledged in two pieces: neither alone holds the pattern.
+        fd.push_stream(0, b"xxabc");
+        on_packet(&e, &mut tcx, &mut fd, &p, Direction::ToServer, &IDS, true, [0, 0]);
+        fd.push_stream(0, b"defxx");
+        on_packet(&e, &mut tcx, &mut fd, &p, Direction::ToServer, &IDS, true, [0, 0]);
+        assert!(tcx.alerts.is_empty());
+        assert_eq!(fd.pending[0], b"xxabcdefxx");
+        // The app layer completed a to-server unit: a to-client packet does not inspect it...
+        let mut back = p;
+        back.to_server = false;
+        on_packet(
+            &e,
+            &mut tcx,
+            &mut fd,
+            &back,
+            Direction::ToClient,
+            &IDS,
+            true,
+            [1, 0],
+        );
+        assert!(tcx.alerts.is_empty());
+        // ... the next to-server packet does, all of it at once.
+        on_packet(&e, &mut tcx, &mut fd, &p, Direction::ToServer, &IDS, true, [1, 0]);
+        assert_eq!(tcx.alerts.len(), 1);
+        assert_eq!(tcx.alerts[0].pcap_cnt, Some(7));
+        assert!(tcx.alerts[0].stream);
+        assert!(fd.pending[0].is_empty());
+        assert_eq!(fd.raw.trigger, [false, false]);
+    }
+
+    #[test]
+    fn a_chunk_or_the_close_inspects_without_a_trigger() {
+        let e = engine();
+        let mut tcx = ThreadCtx::default();
+        let mut fd = FlowDetect::default();
+        let p = PacketInfo::test(b"");
+        let mut data = vec![b'x'; detect::RAW_CHUNK_SIZE - 6];
+        data.extend_from_slice(b"abcdef");
+        fd.push_stream(0, &data);
+        on_packet(
+            &e,
+            &mut tcx,
+            &mut fd,
+            &p,
+            Direction::ToServer,
+            &IDS,
+            false,
+            [0, 0],
+        );
+        assert_eq!(tcx.alerts.len(), 1);
+        assert!(fd.pending[0].is_empty());
+        fd.push_stream(0, b"abcdef");
+        let mut closing = IDS;
+        closing.limits[0].closing = true;
+        // Not before the session is established.
+        let early = TcpRaw {
+            established: false,
+            ..closing
+        };
+        on_packet(
+            &e,
+            &mut tcx,
+            &mut fd,
+            &p,
+            Direction::ToServer,
+            &early,
+            false,
+            [0, 0],
+        );
+        assert_eq!(tcx.alerts.len(), 1);
+        on_packet(
+            &e,
+            &mut tcx,
+            &mut fd,
+            &p,
+            Direction::ToServer,
+            &closing,
+            false,
+            [0, 0],
+        );
+        assert_eq!(tcx.alerts.len(), 2);
+    }
+
+    #[test]
+    fn immediate_mode_inspects_on_the_packet_and_the_flow_end_flushes() {
+        let e = engine();
+        let mut tcx = ThreadCtx::default();
+        let mut fd = FlowDetect::default();
+        let p = PacketInfo::test(b"");
+        let inline = TcpRaw { gated: false, ..IDS };
+        fd.push_stream(0, b"abcdef");
+        on_packet(
+            &e,
+            &mut tcx,
+            &mut fd,
+            &p,
+            Direction::ToServer,
+            &inline,
+            false,
+            [0, 0],
+        );
+        assert_eq!(tcx.alerts.len(), 1);
+        fd.push_stream(0, b"abcdef");
+        flush(&e, &mut tcx, &mut fd, &p);
+        assert_eq!(tcx.alerts.len(), 2);
+        assert!(fd.pending.iter().all(Vec::is_empty));
+    }
+
+    #[test]
+    fn a_direction_over_half_the_cap_is_inspected_on_any_packet() {
+        let e = engine();
+        let mut tcx = ThreadCtx::default();
+        let mut fd = FlowDetect::default();
+        let mut back = PacketInfo::test(b"");
+        back.to_server = false;
+        let mut data = vec![b'x'; RAW_FORCE - 6];
+        data.extend_from_slice(b"abcdef");
+        fd.push_stream(0, &data);
+        on_packet(
+            &e,
+            &mut tcx,
+            &mut fd,
+            &back,
+            Direction::ToClient,
+            &IDS,
+            true,
+            [0, 0],
+        );
+        assert_eq!(tcx.alerts.len(), 1);
+        // Reported on the to-server side it belongs to.
+        assert!(tcx.alerts[0].to_server);
+        assert!(fd.pending[0].is_empty());
+    }
+}
