@@ -15,6 +15,8 @@ pub fn drive(data: &[u8], server_port: u16, parser: &mut dyn Parser) {
     };
     let mut cfg = AppConfig::default();
     cfg.ssh_hassh = true;
+    cfg.smb_file_data = true;
+    cfg.smb_frames = true;
     let mut expect = Expectations::default();
     let mut out = Vec::new();
     let mut layer = AppLayer::default();
@@ -42,6 +44,9 @@ pub fn drive(data: &[u8], server_port: u16, parser: &mut dyn Parser) {
             layer.on_tcp(&cfg, dir, Chunk::Data(chunk), &mut cx);
         }
         let _ = parser.upgrade();
+        // The packet acknowledging the chunk travels the other way.
+        parser.on_packet(dir.reverse(), &mut cx);
+        layer.on_packet(dir.reverse(), &mut cx);
         if out.len() > 4096 {
             out.clear();
         }

@@ -570,9 +570,6 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
         *b.get(at + 3)?,
     ]))
 }
-fn le16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes([*b.get(at)?, *b.get(at + 1)?]))
-}
 
 fn probe_dns_udp(b: &[u8], _d: Direction) -> Probe {
     if b.len() < 12 {
@@ -826,26 +823,9 @@ fn probe_sip_tc(b: &[u8], _d: Direction) -> Probe {
     }
 }
 
+/// Suricata 7.0.10's `rs_quic_probing_parser`: the datagram starts with a QUIC header.
 fn probe_quic(b: &[u8], _d: Direction) -> Probe {
-    let Some(&first) = b.first() else {
-        return Probe::Failed;
-    };
-    if first & 0x80 != 0 {
-        // Long header: version, then connection ids.
-        let Some(version) = be32(b, 1) else {
-            return Probe::Failed;
-        };
-        let known = version == 1
-            || version == 0x6b33_43cf
-            || version & 0xffff_ff00 == 0xff00_0000
-            || version & 0xffff_0000 == 0x5130_0000
-            || version == 0;
-        let dcid = b.get(5).copied().map(usize::from);
-        match dcid {
-            Some(l) if known && l <= 20 && b.len() > 6 + l => Probe::Found(A::Quic),
-            _ => Probe::Failed,
-        }
-    } else if first & 0x40 != 0 && b.len() >= 9 {
+    if crate::quic::probe(b) {
         Probe::Found(A::Quic)
     } else {
         Probe::Failed
@@ -915,19 +895,10 @@ fn probe_telnet(b: &[u8], _d: Direction) -> Probe {
 }
 
 fn probe_enip(b: &[u8], _d: Direction) -> Probe {
-    if b.len() < 24 {
-        return Probe::Unknown;
-    }
-    let cmd = le16(b, 0).unwrap_or(0xffff);
-    let len = usize::from(le16(b, 2).unwrap_or(0));
-    let known = matches!(
-        cmd,
-        0x0000 | 0x0001 | 0x0004 | 0x0063..=0x0066 | 0x006f | 0x0070 | 0x0072 | 0x0073
-    );
-    if known && len + 24 <= b.len() {
-        Probe::Found(A::Enip)
-    } else {
-        Probe::Failed
+    match crate::enip::probe(b) {
+        None => Probe::Unknown,
+        Some(true) => Probe::Found(A::Enip),
+        Some(false) => Probe::Failed,
     }
 }
 

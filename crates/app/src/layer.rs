@@ -49,6 +49,10 @@ pub struct AppConfig {
     /// Hand SIP datagrams that do not parse to detection too, for their `frame:sip.pdu` (set
     /// when a rule uses `frame:`).
     pub sip_frames: bool,
+    /// Keep the first bytes of SMB files for `file.data` (set when a rule uses it).
+    pub smb_file_data: bool,
+    /// Build SMB frame records for `frame:` (set when a rule uses `frame:`).
+    pub smb_frames: bool,
     /// Protocols whose detection is disabled (bit = `AppProto as u32`). Suricata's default
     /// suricata.yaml disables modbus, dnp3, enip and pgsql.
     disabled: u64,
@@ -63,6 +67,8 @@ impl Default for AppConfig {
             midstream: false,
             smtp_file_data: false,
             sip_frames: false,
+            smb_file_data: false,
+            smb_frames: false,
             disabled: 0,
         };
         for p in [AppProto::Modbus, AppProto::Dnp3, AppProto::Enip, AppProto::Pgsql] {
@@ -804,6 +810,18 @@ impl AppLayer {
     /// The flow ends: parsers flush open transactions.
     /// End of flow: direction `dir` has delivered everything (see [`crate::Parser::on_eof`]).
     pub fn on_eof(&mut self, dir: Direction, cx: &mut Cx<'_>) {
+        self.eof_dir(dir, cx);
+    }
+
+    /// A packet of direction `dir` was processed (see [`crate::Parser::on_packet`]).
+    pub fn on_packet(&mut self, dir: Direction, cx: &mut Cx<'_>) {
+        let dir = if self.flip { dir.reverse() } else { dir };
+        if let Some(parser) = self.parser.as_mut() {
+            parser.on_packet(dir, cx);
+        }
+    }
+
+    fn eof_dir(&mut self, dir: Direction, cx: &mut Cx<'_>) {
         let dir = if self.flip { dir.reverse() } else { dir };
         if let Some(parser) = self.parser.as_mut() {
             let before = cx.out.len();
@@ -842,12 +860,18 @@ fn new_parser(p: AppProto, cfg: &AppConfig, ipproto: u8) -> Option<Box<dyn Parse
         AppProto::Dns => Some(Box::new(crate::dns::DnsParser::new_udp())),
         AppProto::Tls => Some(Box::new(crate::tls::TlsParser::new())),
         AppProto::Dcerpc if ipproto == IPPROTO_TCP => Some(Box::new(crate::dcerpc::DcerpcParser::new())),
+        AppProto::Smb if ipproto == IPPROTO_TCP => Some(Box::new(crate::smb::SmbParser::new(
+            cfg.smb_file_data,
+            cfg.smb_frames,
+        ))),
         AppProto::Ssh => Some(Box::new(crate::ssh::SshParser::new(cfg.ssh_hassh))),
         AppProto::Snmp if ipproto == IPPROTO_UDP => Some(Box::new(crate::snmp::SnmpParser::new())),
         AppProto::Krb5 if ipproto == IPPROTO_TCP => Some(Box::new(crate::krb5::Krb5Parser::new_tcp())),
         AppProto::Krb5 => Some(Box::new(crate::krb5::Krb5Parser::new_udp())),
         AppProto::Ike if ipproto == IPPROTO_UDP => Some(Box::new(crate::ike::IkeParser::new())),
+        AppProto::Quic if ipproto == IPPROTO_UDP => Some(Box::new(crate::quic::QuicParser::new())),
         AppProto::Sip if ipproto == IPPROTO_UDP => Some(Box::new(crate::sip::SipParser::new(cfg.sip_frames))),
+        AppProto::Enip => Some(Box::new(crate::enip::EnipParser::new())),
         AppProto::Ftp => Some(Box::new(crate::ftp::FtpParser::new())),
         AppProto::Smtp => Some(Box::new(crate::smtp::SmtpParser::with_file_data(
             cfg.smtp_file_data,

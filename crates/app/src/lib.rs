@@ -11,12 +11,15 @@
 pub mod dcerpc;
 pub mod detect;
 pub mod dns;
+pub mod enip;
 pub mod ftp;
 pub mod http;
 pub mod http2;
 pub mod ike;
 pub mod krb5;
+pub mod quic;
 pub mod sip;
+pub mod smb;
 pub mod smtp;
 pub mod snmp;
 pub mod ssh;
@@ -230,6 +233,12 @@ pub trait Parser: Send {
     fn take_raw_trigger(&mut self) -> [bool; 2] {
         [false; 2]
     }
+    /// Called once per packet of direction `dir`, after the packet's stream data was parsed:
+    /// parsers whose transactions Suricata inspects per direction as they progress (SMB) emit
+    /// here the transactions to inspect from that side now.
+    fn on_packet(&mut self, dir: Direction, cx: &mut Cx<'_>) {
+        let _ = (dir, cx);
+    }
 }
 
 /// State a parser hands to the parser of the protocol its flow changes to.
@@ -264,12 +273,18 @@ pub enum Record {
     Smtp(Box<smtp::SmtpRecord>),
     /// A DCERPC/TCP transaction (EVE `dcerpc`).
     Dcerpc(Box<dcerpc::DcerpcRecord>),
+    /// An SMB transaction seen from one side, or an SMB frame (inspected, not logged).
+    Smb(Box<smb::SmbRecord>),
     /// An SNMP message (EVE `snmp`).
     Snmp(Box<snmp::SnmpRecord>),
     /// A Kerberos 5 message (EVE `krb5`).
     Krb5(Box<krb5::Krb5Record>),
+    /// An ENIP PDU (inspected only: Suricata 7 has no ENIP logger).
+    Enip(Box<enip::EnipRecord>),
     /// An IKEv2 message (EVE `ike`).
     Ike(Box<ike::IkeRecord>),
+    /// A QUIC packet's transaction (EVE `quic`).
+    Quic(Box<quic::QuicRecord>),
     /// A SIP/UDP message (EVE `sip`); with frames on, also a datagram that did not parse
     /// (not logged, see [`sip::SipRecord::is_tx`]).
     Sip(Box<sip::SipRecord>),
@@ -289,9 +304,12 @@ impl Record {
             Record::FtpData(_) => "ftp_data",
             Record::Smtp(_) => "smtp",
             Record::Dcerpc(_) => "dcerpc",
+            Record::Smb(_) => "smb",
             Record::Snmp(_) => "snmp",
             Record::Krb5(_) => "krb5",
+            Record::Enip(_) => "enip",
             Record::Ike(_) => "ike",
+            Record::Quic(_) => "quic",
             Record::Sip(_) => "sip",
             Record::FileInfo(_) => "fileinfo",
             Record::Anomaly(_) => "anomaly",
@@ -315,8 +333,11 @@ impl Record {
         match self {
             Record::Snmp(t) => Some(t.to_server),
             Record::Krb5(t) => Some(t.to_server),
+            Record::Enip(t) => Some(t.to_server),
             Record::Ike(t) => Some(t.to_server),
+            Record::Quic(t) => Some(t.to_server),
             Record::Sip(t) => Some(t.to_server),
+            Record::Smb(t) => Some(t.to_server),
             _ => None,
         }
     }
@@ -328,9 +349,11 @@ impl Record {
             Record::Http(t) => &t.events,
             Record::Tls(t) => &t.events,
             Record::Smtp(t) => &t.events,
+            Record::Smb(t) => &t.events,
             Record::Snmp(t) => &t.events,
             Record::Krb5(t) => &t.events,
             Record::Ike(t) => &t.events,
+            Record::Quic(t) => &t.events,
             _ => &[],
         }
     }
@@ -344,9 +367,11 @@ pub fn app_events(proto: AppProto) -> Option<&'static [&'static str]> {
         AppProto::Http2 => Some(http2::EVENTS),
         AppProto::Tls => Some(tls::EVENTS),
         AppProto::Smtp => Some(smtp::EVENTS),
+        AppProto::Smb => Some(smb::EVENTS),
         AppProto::Snmp => Some(snmp::EVENTS),
         AppProto::Krb5 => Some(krb5::EVENTS),
         AppProto::Ike => Some(ike::EVENTS),
+        AppProto::Quic => Some(quic::EVENTS),
         _ => None,
     }
 }

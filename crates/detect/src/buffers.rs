@@ -65,6 +65,7 @@ pub fn supported(b: Buffer) -> bool {
             | DcerpcStubData
     ) || small::proto_of(b).is_some()
         || crate::keywords::sip::is_sip(b)
+        || crate::keywords::smb::is_smb(b)
 }
 
 /// The protocol whose records carry `b`.
@@ -78,6 +79,7 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
             app::AppProto::Ssh
         }
         DcerpcStubData => app::AppProto::Dcerpc,
+        b if crate::keywords::smb::is_smb(b) => app::AppProto::Smb,
         Payload => return None,
         b if small::proto_of(b).is_some() => return small::proto_of(b),
         b if crate::keywords::sip::is_sip(b) => app::AppProto::Sip,
@@ -90,6 +92,8 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
 pub fn proto_in(b: Buffer, app: Option<app::AppProto>) -> Option<app::AppProto> {
     match (b, app) {
         (Buffer::FileData | Buffer::FileName, Some(p)) if crate::keywords::file::carries(p, b) => Some(p),
+        // DCERPC over SMB named pipes.
+        (Buffer::DcerpcStubData, Some(app::AppProto::Smb)) => Some(app::AppProto::Smb),
         _ => proto_of(b),
     }
 }
@@ -119,6 +123,10 @@ pub fn directions(b: Buffer) -> (bool, bool) {
     }
     if crate::keywords::sip::is_sip(b) {
         return crate::keywords::sip::directions(b);
+    }
+    if crate::keywords::smb::is_smb(b) {
+        // `smb.share` / `smb.named_pipe` are registered to server only.
+        return (true, false);
     }
     match b {
         HttpUri | HttpUriRaw | HttpMethod | HttpRequestLine | HttpRequestBody | HttpUserAgent | HttpHost
@@ -234,6 +242,7 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
             }
         }
         Record::FtpData(_) | Record::Smtp(_) => crate::keywords::file::fetch(b, rec, to_server, out),
+        Record::Smb(_) => crate::keywords::smb::fetch(b, rec, to_server, out),
         Record::Http2(tx) => http2::fetch(b, tx, to_server, out),
         Record::Dcerpc(_) if b == DcerpcStubData => crate::keywords::dce::fetch(rec, to_server, out),
         Record::Snmp(_) | Record::Krb5(_) => small::fetch(b, rec, to_server, out),

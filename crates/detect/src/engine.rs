@@ -285,10 +285,12 @@ fn map_app(p: rules::AppProto) -> Option<app::AppProto> {
         R::Ssh => app::AppProto::Ssh,
         R::Dns => app::AppProto::Dns,
         R::Dcerpc => app::AppProto::Dcerpc,
+        R::Smb => app::AppProto::Smb,
         R::Snmp => app::AppProto::Snmp,
         R::Krb5 => app::AppProto::Krb5,
         R::Ike => app::AppProto::Ike,
         R::Sip => app::AppProto::Sip,
+        R::Enip => app::AppProto::Enip,
         R::Failed => app::AppProto::Failed,
         _ => return None,
     })
@@ -309,6 +311,7 @@ fn ip_protos(p: Protocol) -> Option<&'static [u8]> {
         Protocol::App(rules::AppProto::Ike) => Some(&[17]),
         // Suricata 7 detects SIP on UDP only.
         Protocol::App(rules::AppProto::Sip) => Some(&[17]),
+        Protocol::App(rules::AppProto::Enip) => Some(&[6, 17]),
         Protocol::App(_) => Some(&[6]),
     }
 }
@@ -1210,7 +1213,14 @@ impl Engine {
             Record::Krb5(_) => app::AppProto::Krb5,
             Record::Ike(_) => app::AppProto::Ike,
             Record::Sip(_) => app::AppProto::Sip,
+            Record::Smb(_) => app::AppProto::Smb,
+            Record::Enip(_) => app::AppProto::Enip,
             _ => return,
+        };
+        // A transaction handed over again as it progresses (SMB): its rules alert once per side.
+        let again = match rec {
+            Record::Smb(s) => s.tx_id,
+            _ => None,
         };
         let Some((_, groups)) = self.tx.iter().find(|(p, _)| *p == proto) else {
             return;
@@ -1295,6 +1305,9 @@ impl Engine {
                 if tcx.alerted.contains(&i) {
                     continue;
                 }
+                if again.is_some_and(|t| fd.tx_alerted.contains(&(t, to_server, i))) {
+                    continue;
+                }
                 let Some(r) = self.rules.get(i as usize) else {
                     continue;
                 };
@@ -1329,6 +1342,12 @@ impl Engine {
                 }
                 if ok {
                     tcx.alerted.push(i);
+                    if let Some(t) = again {
+                        if fd.tx_alerted.len() >= crate::MAX_TX_ALERTED {
+                            fd.tx_alerted.pop_front();
+                        }
+                        fd.tx_alerted.push_back((t, to_server, i));
+                    }
                     let explain = if self.explain {
                         let mut out = Vec::new();
                         tcx.vars.clear();
@@ -1711,6 +1730,8 @@ fn compile_rule(
                 // `DetectSignatureSetAppProto`: HTTP buffers in an `http2` rule keep it HTTP/2;
                 // an HTTP/2 event narrows an `http` rule to HTTP/2.
                 (Some(app::AppProto::Http2), Some(app::AppProto::Http)) => {}
+                // DCERPC keywords in an `smb` rule inspect DCERPC over SMB named pipes.
+                (Some(app::AppProto::Smb), Some(app::AppProto::Dcerpc)) => {}
                 (Some(app::AppProto::Http), Some(app::AppProto::Http2))
                     if rule_app.is_none() || r.protocol == Protocol::App(rules::AppProto::Http) =>
                 {

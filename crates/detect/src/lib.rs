@@ -180,11 +180,15 @@ pub struct BuildOptions {
     pub explain: bool,
 }
 
+/// Entries of [`FlowDetect::tx_alerted`] kept per flow.
+pub const MAX_TX_ALERTED: usize = 4096;
+
 /// Detection state of one flow.
 #[derive(Debug, Default, Clone)]
 pub struct FlowDetect {
     pub vars: FlowVars,
-    /// Stream bytes per direction (to server, to client) not inspected yet.
+    /// Stream bytes per direction (to server, to client) acknowledged and not inspected yet;
+    /// when they are is [`FlowDetect::raw_ready`]'s call (Suricata's raw stream timing).
     pub pending: [Vec<u8>; 2],
     /// Stream bytes dropped because the pending buffer was full.
     pub pending_dropped: u64,
@@ -208,6 +212,10 @@ pub struct FlowDetect {
     /// Rules that alerted on the flow's open transaction (`app-layer-event` on TLS), once
     /// each: at most the ruleset's live rules.
     pub live_alerted: Vec<u32>,
+    /// Rules that alerted on a side (`true` = to server) of a transaction the parser hands
+    /// over more than once as it progresses (SMB): (transaction id, side, rule), once each.
+    /// Bounded by [`MAX_TX_ALERTED`] (the oldest entries go first).
+    pub tx_alerted: std::collections::VecDeque<(u64, bool, u32)>,
     /// What a matching `pass` or `drop` rule decided for the whole flow (Suricata's
     /// `FLOW_ACTION_PASS` / `FLOW_ACTION_DROP`): no more detection on it (see `verdict`).
     pub action: FlowAction,

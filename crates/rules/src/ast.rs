@@ -931,11 +931,14 @@ pub enum RuleOption {
     },
     DcerpcIface(DcerpcIface),
     DcerpcOpnum(Vec<OpnumRange>),
-    /// `cip_service:service[,class[,attribute]]`.
+    /// `cip_service:service[,class[,[!]attribute]]`, values as Suricata 7.0.10 reads them (see
+    /// `keywords::app::cip_service`).
     CipService {
         service: u8,
         class: Option<u16>,
         attribute: Option<u16>,
+        /// `!attribute`: Suricata's `matchattribute = 0`.
+        attribute_negated: bool,
     },
     /// `ssh.protoversion:2.0|2_compat` and `ssh.softwareversion:"x"`.
     SshVersion {

@@ -1015,11 +1015,12 @@ impl Builder {
             "dcerpc.iface" => self.opts.push(RuleOption::DcerpcIface(app::dcerpc_iface(v)?)),
             "dcerpc.opnum" => self.opts.push(RuleOption::DcerpcOpnum(app::dcerpc_opnum(v)?)),
             "cip_service" => {
-                let (service, class, attribute) = app::cip_service(v)?;
+                let (service, class, attribute, attribute_negated) = app::cip_service(v)?;
                 self.opts.push(RuleOption::CipService {
                     service,
                     class,
                     attribute,
+                    attribute_negated,
                 });
             }
             "enip_command" => {

@@ -152,6 +152,8 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
         }
         // SMTP attachments are kept decoded only for rules on `file.data`.
         plan.engine.app.smtp_file_data = e.uses_buffer(B::FileData);
+        plan.engine.app.smb_file_data = e.uses_buffer(B::FileData);
+        plan.engine.app.smb_frames = e.uses_buffer(B::Frame);
         // HTTP/1 messages are kept whole only for rules on `frame:`.
         plan.engine.app.http.frames = e.uses_buffer(B::Frame);
         // SIP datagrams that do not parse still have a `pdu` frame.

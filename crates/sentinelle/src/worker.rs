@@ -242,6 +242,10 @@ impl Worker {
                 L4::Udp(_) => app.on_udp(&self.cfg.app, dir, pkt.payload, &mut cx),
                 _ => {}
             }
+            if let L4::Tcp(_) = &pkt.l4 {
+                // Transactions inspected per direction as they progress (SMB).
+                app.on_packet(dir, &mut cx);
+            }
             if app.take_reversed() {
                 // The app layer found the first data was the server's (Suricata's FlowSwap).
                 flow.swap_direction();
@@ -372,6 +376,7 @@ impl Worker {
                         app.on_tcp(app_cfg, d, chunk, &mut cx)
                     });
                     app.on_eof(dir, &mut cx);
+                    app.on_packet(dir, &mut cx);
                     if dir == Direction::ToServer {
                         live_to_server = app.live_events().len();
                     }
@@ -452,6 +457,11 @@ fn write_app_events(
         if matches!(&ev.record, Record::Sip(s) if !s.is_tx()) {
             continue;
         }
+        if matches!(&ev.record, Record::Smb(_) | Record::Enip(_)) {
+            // Inspected only: Suricata's `smb` EVE records are not written here; Suricata 7
+            // has no ENIP logger.
+            continue;
+        }
         let mut env = Envelope::new(ev.ts, ev.record.event_type());
         env.flow_id = Some(info.id);
         env.vlan = vlan;
@@ -503,7 +513,9 @@ fn write_body(e: &mut eve::Event<'_>, r: &Record) {
         Record::Snmp(x) => e.field("snmp", x),
         Record::Krb5(x) => e.field("krb5", x),
         Record::Ike(x) => e.field("ike", x),
+        Record::Quic(x) => e.field("quic", x),
         Record::Sip(x) => e.field("sip", x),
+        Record::Smb(_) | Record::Enip(_) => e,
         Record::FileInfo(x) => e.field("fileinfo", x),
         Record::Anomaly(x) => e.field("anomaly", x),
     };

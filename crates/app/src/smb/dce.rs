@@ -33,7 +33,11 @@ fn parse_pdu(b: &[u8]) -> Option<Pdu<'_>> {
     let little = drep.first().is_some_and(|d| d & 0x10 != 0);
     let rd16 = |x: &[u8]| -> Option<u16> {
         let a: [u8; 2] = x.try_into().ok()?;
-        Some(if little { u16::from_le_bytes(a) } else { u16::from_be_bytes(a) })
+        Some(if little {
+            u16::from_le_bytes(a)
+        } else {
+            u16::from_be_bytes(a)
+        })
     };
     let frag_len = rd16(r.take(2)?)?;
     r.skip(2)?;
@@ -62,7 +66,7 @@ pub(crate) fn probe(b: &[u8]) -> bool {
 }
 
 /// The stub of a REQUEST body: (context id, opnum, stub), or `None` when short.
-fn request_body(p: &Pdu<'_>) -> Option<(u16, u16, &[u8])> {
+fn request_body<'a>(p: &Pdu<'a>) -> Option<(u16, u16, &'a [u8])> {
     if p.frag_len < 24 {
         return None;
     }
@@ -235,10 +239,16 @@ fn parse_bindack(b: &[u8]) -> Option<Vec<u16>> {
 
 /// Suricata's `smb_read_dcerpc_record`: a PDU read back from a pipe (READ, TRANS, IOCTL).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn read(s: &mut SmbParser, ver: u8, cmd: u16, nt_status: u32, hdr: Hdr, guid: &[u8], indata: &[u8]) {
+pub(crate) fn read(
+    s: &mut SmbParser,
+    ver: u8,
+    cmd: u16,
+    nt_status: u32,
+    hdr: Hdr,
+    guid: &[u8],
+    indata: &[u8],
+) {
     if nt_status != status::SUCCESS && nt_status != status::BUFFER_OVERFLOW {
-        let gkey = Hdr::new(kind::GENERICTX, hdr.ssn, hdr.tree, hdr.msg);
-        let _ = gkey;
         if let Some(tx) = s.get_generic_tx(ver, cmd, &hdr) {
             tx.response_done = true;
         }
@@ -308,7 +318,11 @@ pub(crate) fn read(s: &mut SmbParser, ver: u8, cmd: u16, nt_status: u32, hdr: Hd
     match p.ptype {
         ptype::RESPONSE => {
             let body = (p.frag_len >= 24)
-                .then(|| p.data.get(8..).and_then(|d| d.get(..usize::from(p.frag_len - 24))))
+                .then(|| {
+                    p.data
+                        .get(8..)
+                        .and_then(|d| d.get(..usize::from(p.frag_len - 24)))
+                })
                 .flatten();
             match body {
                 Some(stub) => {
@@ -347,7 +361,10 @@ mod tests {
         assert!(probe(&pdu));
         pdu.extend_from_slice(&[0, 0, 0, 0, 1, 0, 9, 0]);
         let p = parse_pdu(&pdu).unwrap();
-        assert_eq!((p.call_id, p.frag_len, p.little, p.first_frag, p.last_frag), (7, 24, true, true, true));
+        assert_eq!(
+            (p.call_id, p.frag_len, p.little, p.first_frag, p.last_frag),
+            (7, 24, true, true, true)
+        );
         assert_eq!(request_body(&p), Some((1, 9, &[][..])));
         assert!(!probe(&[4, 0, 0]));
         assert!(parse_pdu(&[5, 0]).is_none());

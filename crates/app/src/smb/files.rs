@@ -77,7 +77,8 @@ impl FileTracker {
     fn append(&mut self, d: &[u8]) {
         if self.keep {
             let room = super::FILE_INSPECT_CAP.saturating_sub(self.data.len());
-            self.data.extend_from_slice(d.get(..room.min(d.len())).unwrap_or_default());
+            self.data
+                .extend_from_slice(d.get(..room.min(d.len())).unwrap_or_default());
         }
         self.tracked = self.tracked.saturating_add(d.len() as u64);
     }
@@ -106,7 +107,10 @@ impl FileTracker {
             self.trunc();
             return;
         }
-        self.chunks.entry(self.cur_ooo_offset).or_default().extend_from_slice(d);
+        self.chunks
+            .entry(self.cur_ooo_offset)
+            .or_default()
+            .extend_from_slice(d);
         self.cur_ooo = self.cur_ooo.saturating_add(d.len() as u64);
         self.in_flight = self.in_flight.saturating_add(d.len() as u64);
     }

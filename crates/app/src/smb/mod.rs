@@ -126,7 +126,11 @@ impl Hdr {
     /// message id.
     pub fn of(kind: u8, ssn: u64, tree: u32, msg: u64) -> Hdr {
         let tree = if kind == kind::TREE { 0 } else { tree };
-        let msg = if kind == kind::TRANS_FRAG || kind == kind::SHARE { 0 } else { msg };
+        let msg = if kind == kind::TRANS_FRAG || kind == kind::SHARE {
+            0
+        } else {
+            msg
+        };
         Hdr { kind, ssn, tree, msg }
     }
     /// Suricata's `compare`: the tree id does not count.
@@ -378,10 +382,6 @@ impl<'a> Rd<'a> {
 /// NBSS message types.
 const NBSS_SESSION_MESSAGE: u8 = 0x00;
 
-fn nbss_valid_type(t: u8) -> bool {
-    matches!(t, 0x00 | 0x81..=0x85)
-}
-
 /// Suricata's `search_smb_record`: the offset of the next `\xfeSMB` / `\xffSMB` / `\xfdSMB`
 /// preceded by an NBSS session message header (or too close to the start to tell).
 fn search_smb_record(d: &[u8]) -> Option<usize> {
@@ -398,7 +398,7 @@ fn search_smb_record(d: &[u8]) -> Option<usize> {
         }
         let at = base + idx;
         let v = d.get(at - 1).copied().unwrap_or(0);
-        if matches!(v, 0xfe | 0xff | 0xfd) && (idx < 5 || d.get(at - 5) == Some(&NBSS_SESSION_MESSAGE)) {
+        if matches!(v, 0xfd..=0xff) && (idx < 5 || d.get(at - 5) == Some(&NBSS_SESSION_MESSAGE)) {
             return Some(at - 1);
         }
         base = at + 3;
@@ -536,7 +536,14 @@ impl SmbParser {
         }
         matches!(
             s,
-            b"svcctl" | b"srvsvc" | b"atsvc" | b"lsarpc" | b"samr" | b"spoolss" | b"winreg" | b"suricata::dcerpc"
+            b"svcctl"
+                | b"srvsvc"
+                | b"atsvc"
+                | b"lsarpc"
+                | b"samr"
+                | b"spoolss"
+                | b"winreg"
+                | b"suricata::dcerpc"
         )
     }
 
@@ -564,7 +571,14 @@ impl SmbParser {
     }
 
     /// Suricata's `new_file_tx`.
-    pub(crate) fn new_file_tx(&mut self, fuid: &[u8], name: &[u8], dir: Direction, ver: u8, cmd: u16) -> &mut Tx {
+    pub(crate) fn new_file_tx(
+        &mut self,
+        fuid: &[u8],
+        name: &[u8],
+        dir: Direction,
+        ver: u8,
+        cmd: u16,
+    ) -> &mut Tx {
         let keep = self.file_data;
         let f = FileTx {
             dir: Some(dir),
@@ -597,15 +611,21 @@ impl SmbParser {
         };
         let mut overlap = false;
         let mut event = None;
-        let found = self.file_tx(fuid, dir, true).is_some();
-        if !found {
-            let Some((ver, cmd, hdr)) = new else {
-                return;
-            };
-            let tx = self.new_file_tx(fuid, name, dir, ver, cmd);
-            tx.hdr = hdr;
-        }
-        if let Some(tx) = self.file_tx(fuid, dir, true) {
+        let pos = self.txs.iter().position(|t| match &t.data {
+            TxData::File(f) => f.dir == Some(dir) && f.fuid == fuid && !f.tracker.is_done(),
+            _ => false,
+        });
+        let pos = match (pos, new) {
+            (Some(p), _) => p,
+            (None, Some((ver, cmd, hdr))) => {
+                let tx = self.new_file_tx(fuid, name, dir, ver, cmd);
+                tx.hdr = hdr;
+                self.txs.len() - 1
+            }
+            (None, None) => return,
+        };
+        if let Some(tx) = self.txs.get_mut(pos) {
+            tx.touch();
             if let TxData::File(f) = &mut tx.data {
                 if offset < f.tracker.tracked {
                     overlap = true;
@@ -832,8 +852,12 @@ impl SmbParser {
 
     /// Streamed bytes of a record whose frames wait for its end.
     fn feed_frame_rec(&mut self, dir: Direction, data: &[u8]) {
-        let Some(s) = self.dirs.get_mut(dir.index()) else { return };
-        let Some((buf, left, _)) = s.frame_rec.as_mut() else { return };
+        let Some(s) = self.dirs.get_mut(dir.index()) else {
+            return;
+        };
+        let Some((buf, left, _)) = s.frame_rec.as_mut() else {
+            return;
+        };
         let n = (*left as usize).min(data.len());
         let room = FRAME_CAP.saturating_sub(buf.len());
         buf.extend_from_slice(data.get(..n.min(room)).unwrap_or_default());
@@ -1114,7 +1138,11 @@ impl Parser for SmbParser {
                     s.file_left = left.saturating_sub(take);
                 }
             }
-            if self.dirs.get(d).is_some_and(|s| s.frame_rec.as_ref().is_some_and(|f| f.1 == 0)) {
+            if self
+                .dirs
+                .get(d)
+                .is_some_and(|s| s.frame_rec.as_ref().is_some_and(|f| f.1 == 0))
+            {
                 self.finish_frame_rec(dir);
             }
         }

@@ -4,7 +4,6 @@ use super::{dce, kind, status, Hdr, Rd, SmbParser, TxData, CFG_MAX_RW_SIZE};
 use flow::Direction;
 
 pub const NEGOTIATE: u16 = 0;
-pub const SESSION_SETUP: u16 = 1;
 pub const TREE_CONNECT: u16 = 3;
 pub const TREE_DISCONNECT: u16 = 4;
 pub const CREATE: u16 = 5;
@@ -164,7 +163,12 @@ fn request_msg(s: &mut SmbParser, r: &Msg<'_>) {
                         events.push("read_request_too_large");
                     } else {
                         let mut st = s.stats;
-                        super::bounded_insert(&mut s.ssn2off, r.key_notree(kind::OFFSET), (guid.to_vec(), off), &mut st);
+                        super::bounded_insert(
+                            &mut s.ssn2off,
+                            r.key_notree(kind::OFFSET),
+                            (guid.to_vec(), off),
+                            &mut st,
+                        );
                         s.stats = st;
                     }
                 }
@@ -184,7 +188,12 @@ fn request_msg(s: &mut SmbParser, r: &Msg<'_>) {
             match p {
                 Some(name) => {
                     let mut st = s.stats;
-                    super::bounded_insert(&mut s.ssn2vec, r.key_notree(kind::FILENAME), name.to_vec(), &mut st);
+                    super::bounded_insert(
+                        &mut s.ssn2vec,
+                        r.key_notree(kind::FILENAME),
+                        name.to_vec(),
+                        &mut st,
+                    );
                     s.stats = st;
                     let tx = s.new_tx(2, CREATE, r.key(kind::GENERICTX), TxData::Create);
                     tx.request_done = true;
@@ -242,7 +251,11 @@ fn response_msg(s: &mut SmbParser, r: &Msg<'_>) {
             if r.status == status::SUCCESS || r.status == status::BUFFER_OVERFLOW {
                 read_response(s, r, 0);
             } else if r.status == status::END_OF_FILE {
-                let guid = s.ssn2off.remove(&r.key_notree(kind::OFFSET)).map(|x| x.0).unwrap_or_default();
+                let guid = s
+                    .ssn2off
+                    .remove(&r.key_notree(kind::OFFSET))
+                    .map(|x| x.0)
+                    .unwrap_or_default();
                 if let Some(tx) = s.file_tx(&guid, Direction::ToClient, false) {
                     if !tx.request_done {
                         if let TxData::File(f) = &mut tx.data {
@@ -254,26 +267,22 @@ fn response_msg(s: &mut SmbParser, r: &Msg<'_>) {
             }
             false
         }
-        CREATE => {
-            if r.status == status::SUCCESS {
-                let guid = r.data.get(64..80).filter(|_| r.data.len() >= 88);
-                match guid {
-                    Some(guid) => {
-                        if let Some(p) = s.ssn2vec.remove(&r.key_notree(kind::FILENAME)) {
-                            let mut st = s.stats;
-                            super::bounded_insert(&mut s.guid2name, guid.to_vec(), strip_nul(&p), &mut st);
-                            s.stats = st;
-                        }
-                        if let Some(tx) = s.get_generic_tx(2, CREATE, &r.key(kind::GENERICTX)) {
-                            tx.response_done = true;
-                        }
+        CREATE if r.status == status::SUCCESS => {
+            let guid = r.data.get(64..80).filter(|_| r.data.len() >= 88);
+            match guid {
+                Some(guid) => {
+                    if let Some(p) = s.ssn2vec.remove(&r.key_notree(kind::FILENAME)) {
+                        let mut st = s.stats;
+                        super::bounded_insert(&mut s.guid2name, guid.to_vec(), strip_nul(&p), &mut st);
+                        s.stats = st;
                     }
-                    None => events.push("malformed_data"),
+                    if let Some(tx) = s.get_generic_tx(2, CREATE, &r.key(kind::GENERICTX)) {
+                        tx.response_done = true;
+                    }
                 }
-                true
-            } else {
-                false
+                None => events.push("malformed_data"),
             }
+            true
         }
         TREE_DISCONNECT => {
             s.ssn2tree.remove(&r.key(kind::SHARE));
@@ -286,7 +295,11 @@ fn response_msg(s: &mut SmbParser, r: &Msg<'_>) {
                         let is_pipe = share_type == 2;
                         let mut share = None;
                         if let Some(tx) = s.get_treeconnect_tx(&r.key(kind::TREE)) {
-                            if let TxData::TreeConnect { share: name, is_pipe: p } = &mut tx.data {
+                            if let TxData::TreeConnect {
+                                share: name,
+                                is_pipe: p,
+                            } = &mut tx.data
+                            {
                                 *p = is_pipe;
                                 share = Some(name.clone());
                             }
@@ -295,7 +308,12 @@ fn response_msg(s: &mut SmbParser, r: &Msg<'_>) {
                         }
                         if let Some(name) = share {
                             let mut st = s.stats;
-                            super::bounded_insert(&mut s.ssn2tree, r.key(kind::SHARE), (name, is_pipe), &mut st);
+                            super::bounded_insert(
+                                &mut s.ssn2tree,
+                                r.key(kind::SHARE),
+                                (name, is_pipe),
+                                &mut st,
+                            );
                             s.stats = st;
                         }
                         true
@@ -467,16 +485,35 @@ fn write_request(s: &mut SmbParser, r: &Msg<'_>, nbss_remaining: u32) {
     s.stats = st;
     let name = s.guid2name.get(&guid).cloned().unwrap_or_default();
     if s.file_tx(&guid, Direction::ToServer, true).is_some() {
-        s.file_chunk(&guid, &name, Direction::ToServer, off, len, data, None, nbss_remaining);
+        s.file_chunk(
+            &guid,
+            &name,
+            Direction::ToServer,
+            off,
+            len,
+            data,
+            None,
+            nbss_remaining,
+        );
     } else {
         let tree_key = r.key(kind::SHARE);
         let (share, mut is_pipe) = s.ssn2tree.get(&tree_key).cloned().unwrap_or_default();
         let mut is_dcerpc = (is_pipe || share.is_empty()) && s.is_dcerpc_guid(&guid);
         if share.is_empty() && !is_pipe && dce::probe(data) {
             let mut st = s.stats;
-            super::bounded_insert(&mut s.ssn2tree, tree_key, (b"suricata::dcerpc".to_vec(), true), &mut st);
+            super::bounded_insert(
+                &mut s.ssn2tree,
+                tree_key,
+                (b"suricata::dcerpc".to_vec(), true),
+                &mut st,
+            );
             if !is_dcerpc {
-                super::bounded_insert(&mut s.guid2name, guid.clone(), b"suricata::dcerpc".to_vec(), &mut st);
+                super::bounded_insert(
+                    &mut s.guid2name,
+                    guid.clone(),
+                    b"suricata::dcerpc".to_vec(),
+                    &mut st,
+                );
             }
             s.stats = st;
             is_pipe = true;
@@ -488,7 +525,16 @@ fn write_request(s: &mut SmbParser, r: &Msg<'_>, nbss_remaining: u32) {
             s.set_skip(Direction::ToServer, nbss_remaining);
         } else {
             let hdr = Hdr::new(kind::HEADER, r.ssn, r.tree, 0);
-            s.file_chunk(&guid, &name, Direction::ToServer, off, len, data, Some((2, WRITE, hdr)), nbss_remaining);
+            s.file_chunk(
+                &guid,
+                &name,
+                Direction::ToServer,
+                off,
+                len,
+                data,
+                Some((2, WRITE, hdr)),
+                nbss_remaining,
+            );
         }
     }
     s.set_file_left(Direction::ToServer, len, data.len() as u32, guid);
@@ -533,16 +579,35 @@ fn read_response(s: &mut SmbParser, r: &Msg<'_>, nbss_remaining: u32) {
     };
     if s.file_tx(&guid, Direction::ToClient, true).is_some() {
         let name = s.guid2name.get(&guid).cloned().unwrap_or_default();
-        s.file_chunk(&guid, &name, Direction::ToClient, off, len, data, None, nbss_remaining);
+        s.file_chunk(
+            &guid,
+            &name,
+            Direction::ToClient,
+            off,
+            len,
+            data,
+            None,
+            nbss_remaining,
+        );
     } else {
         let tree_key = r.key(kind::SHARE);
         let (share, mut is_pipe) = s.ssn2tree.get(&tree_key).cloned().unwrap_or_default();
         let mut is_dcerpc = (is_pipe || share.is_empty()) && s.is_dcerpc_guid(&guid);
         if share.is_empty() && !is_pipe && dce::probe(data) {
             let mut st = s.stats;
-            super::bounded_insert(&mut s.ssn2tree, tree_key, (b"suricata::dcerpc".to_vec(), true), &mut st);
+            super::bounded_insert(
+                &mut s.ssn2tree,
+                tree_key,
+                (b"suricata::dcerpc".to_vec(), true),
+                &mut st,
+            );
             if !is_dcerpc {
-                super::bounded_insert(&mut s.guid2name, guid.clone(), b"suricata::dcerpc".to_vec(), &mut st);
+                super::bounded_insert(
+                    &mut s.guid2name,
+                    guid.clone(),
+                    b"suricata::dcerpc".to_vec(),
+                    &mut st,
+                );
             }
             s.stats = st;
             is_pipe = true;
@@ -559,7 +624,16 @@ fn read_response(s: &mut SmbParser, r: &Msg<'_>, nbss_remaining: u32) {
                 .cloned()
                 .unwrap_or_else(|| b"<unknown>".to_vec());
             let hdr = Hdr::new(kind::HEADER, r.ssn, r.tree, 0);
-            s.file_chunk(&guid, &name, Direction::ToClient, off, len, data, Some((2, READ, hdr)), nbss_remaining);
+            s.file_chunk(
+                &guid,
+                &name,
+                Direction::ToClient,
+                off,
+                len,
+                data,
+                Some((2, READ, hdr)),
+                nbss_remaining,
+            );
         }
     }
     s.set_file_left(Direction::ToClient, len, data.len() as u32, guid);

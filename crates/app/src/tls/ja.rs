@@ -73,6 +73,8 @@ pub struct Ja4 {
     domain: bool,
     alpn: [u8; 2],
     nof_exts: u16,
+    /// Over QUIC (`q` prefix instead of `t`).
+    quic: bool,
 }
 
 /// Cap on values kept per list (a hello can't hold more than ~32k of them anyway).
@@ -84,6 +86,11 @@ impl Ja4 {
             alpn: [b'0', b'0'],
             ..Default::default()
         }
+    }
+
+    /// Marks the hello as carried by QUIC (Suricata's `set_quic`).
+    pub fn set_quic(&mut self) {
+        self.quic = true;
     }
 
     /// Keeps the highest non-GREASE version seen.
@@ -150,7 +157,8 @@ impl Ja4 {
         let mut out = String::with_capacity(36);
         let _ = write!(
             out,
-            "t{version}{}{:02}{:02}{}{}_",
+            "{}{version}{}{:02}{:02}{}{}_",
+            if self.quic { 'q' } else { 't' },
             if self.domain { 'd' } else { 'i' },
             self.ciphers.len().min(99),
             usize::from(self.nof_exts).min(99),

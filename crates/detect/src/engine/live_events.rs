@@ -79,7 +79,8 @@ impl Engine {
                     TxCond::TlsVersion(_)
                     | TxCond::DceIface(_)
                     | TxCond::DceOpnum(_)
-                    | TxCond::AppUint(_) => true,
+                    | TxCond::AppUint(_)
+                    | TxCond::Cip(_) => true,
                 });
                 if !all_set || !self.header_ok(r, &side_pkt) || !conds_ok(r, &side_pkt, &fd.vars) {
                     continue;

@@ -39,6 +39,7 @@ impl AppEventM {
             "http2" => AppProto::Http2,
             "tls" => AppProto::Tls,
             "smtp" => AppProto::Smtp,
+            "smb" => AppProto::Smb,
             // The small protocols (`snmp`, `krb5`, `ikev2`/`ike`, ...) by their names.
             p if app::app_events(small_proto(p)).is_some() => small_proto(p),
             _ => {
@@ -69,6 +70,7 @@ impl AppEventM {
             (AppProto::Http, Record::Http(_))
                 | (AppProto::Tls, Record::Tls(_))
                 | (AppProto::Smtp, Record::Smtp(_))
+                | (AppProto::Smb, Record::Smb(_))
         );
         let same = same || (rec.one_direction().is_some() && rec.app_proto() == self.proto.name());
         same && rec.events().contains(&self.name)

@@ -23,6 +23,7 @@ pub fn proto_of(f: UintField) -> Option<AppProto> {
     Some(match f {
         UintField::SnmpVersion | UintField::SnmpPduType => AppProto::Snmp,
         UintField::Krb5MsgType | UintField::Krb5ErrCode => AppProto::Krb5,
+        UintField::EnipCommand => AppProto::Enip,
         _ => return None,
     })
 }
@@ -34,6 +35,7 @@ pub fn keyword(f: UintField) -> &'static str {
         UintField::SnmpPduType => "snmp.pdu_type",
         UintField::Krb5MsgType => "krb5_msg_type",
         UintField::Krb5ErrCode => "krb5_err_code",
+        UintField::EnipCommand => "enip_command",
         _ => "integer keyword",
     }
 }
@@ -58,6 +60,7 @@ impl AppUintM {
                 .error_code
                 .and_then(|c| u64::try_from(c).ok())
                 .is_some_and(|c| self.cmp.matches(c)),
+            (UintField::EnipCommand, Record::Enip(t)) => self.cmp.matches(u64::from(t.command)),
             _ => false,
         }
     }

@@ -17,7 +17,11 @@ use rules::{Buffer, BufferRef, Content, FileMatchKind};
 pub fn carries(proto: AppProto, b: Buffer) -> bool {
     matches!(
         (proto, b),
-        (AppProto::FtpData, Buffer::FileName) | (AppProto::Smtp, Buffer::FileName | Buffer::FileData)
+        (AppProto::FtpData, Buffer::FileName)
+            | (
+                AppProto::Smtp | AppProto::Smb,
+                Buffer::FileName | Buffer::FileData
+            )
     )
 }
 

@@ -40,6 +40,8 @@ pub fn proto(b: &BufferRef) -> Option<app::AppProto> {
         Some(app::AppProto::Http)
     } else if sip(name).is_some() {
         Some(app::AppProto::Sip)
+    } else if super::smb::frame(name).is_some() {
+        Some(app::AppProto::Smb)
     } else {
         None
     }
@@ -52,7 +54,7 @@ pub fn check(b: &BufferRef) -> Result<(), CompileError> {
         Some(_) => Ok(()),
         None => Err(CompileError::new(
             "frame",
-            format!("frame '{name}' not built here (only http1.request, http1.response and the sip frames)"),
+            format!("frame '{name}' not built here (only http1.request, http1.response, the sip and the smb frames)"),
         )),
     }
 }
@@ -63,6 +65,10 @@ pub fn fetch(b: &BufferRef, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>
     let Some(name) = b.frame.as_deref() else {
         return;
     };
+    if let Some(kind) = super::smb::frame(name) {
+        super::smb::fetch_frame(kind, rec, to_server, out);
+        return;
+    }
     if let Some(kind) = sip(name) {
         if let Record::Sip(tx) = rec {
             if let Some(f) = tx.frame(kind).filter(|_| tx.to_server == to_server) {

@@ -12,12 +12,14 @@ pub mod bytes;
 pub mod content;
 pub mod dataset;
 pub mod dce;
+pub mod enip;
 pub mod events;
 pub mod file;
 pub mod frame;
 pub mod header;
 pub mod pcre;
 pub mod sip;
+pub mod smb;
 pub mod tls_version;
 pub mod transform;
 pub mod xbits;
@@ -452,6 +454,17 @@ pub fn compile_with(
             RuleOption::DcerpcOpnum(x) => c
                 .tx_conds
                 .push(tls_version::TxCond::DceOpnum(dce::OpnumM::compile(x))),
+            RuleOption::CipService {
+                service,
+                class,
+                attribute,
+                attribute_negated,
+            } => c.tx_conds.push(tls_version::TxCond::Cip(enip::CipServiceM::compile(
+                *service,
+                *class,
+                *attribute,
+                *attribute_negated,
+            ))),
             RuleOption::Event {
                 kind: rules::EventKind::AppLayer,
                 name,

@@ -17,6 +17,8 @@ pub enum TxCond {
     DceOpnum(super::dce::OpnumM),
     /// An integer field of a small protocol's transaction (`snmp.version`, ...).
     AppUint(super::app_uint::AppUintM),
+    /// `cip_service` on an ENIP transaction.
+    Cip(super::enip::CipServiceM),
 }
 
 impl TxCond {
@@ -27,6 +29,7 @@ impl TxCond {
             TxCond::AppLayerEvent(m) => m.proto,
             TxCond::DceIface(_) | TxCond::DceOpnum(_) => app::AppProto::Dcerpc,
             TxCond::AppUint(m) => m.proto(),
+            TxCond::Cip(_) => app::AppProto::Enip,
         }
     }
 
@@ -38,6 +41,7 @@ impl TxCond {
             TxCond::DceIface(_) => "dcerpc.iface",
             TxCond::DceOpnum(_) => "dcerpc.opnum",
             TxCond::AppUint(m) => super::app_uint::keyword(m.field),
+            TxCond::Cip(_) => "cip_service",
         }
     }
 
@@ -54,7 +58,10 @@ impl TxCond {
             (TxCond::AppLayerEvent(m), rec) => m.matches(rec),
             (TxCond::DceIface(m), Record::Dcerpc(t)) => m.matches(t),
             (TxCond::DceOpnum(m), Record::Dcerpc(t)) => m.matches(t),
+            (TxCond::DceIface(m), Record::Smb(_)) => super::smb::iface_matches(m, rec),
+            (TxCond::DceOpnum(m), Record::Smb(_)) => super::smb::opnum_matches(m, rec),
             (TxCond::AppUint(m), rec) => m.matches(rec, to_server),
+            (TxCond::Cip(m), Record::Enip(t)) => m.matches(t),
             _ => false,
         }
     }

@@ -245,16 +245,58 @@ pub(crate) fn dcerpc_opnum(v: &str) -> OptResult<Vec<OpnumRange>> {
     Ok(out)
 }
 
-/// `cip_service:service[,class[,attribute]]`.
-pub(crate) fn cip_service(v: &str) -> OptResult<(u8, Option<u16>, Option<u16>)> {
-    let parts: Vec<&str> = split_args(v).collect();
-    if parts.len() > 3 {
-        return Err(OptError::arg("too many cip_service arguments"));
+/// `cip_service:service[,class[,[!]attribute]]` as Suricata 7.0.10's `DetectCipServiceParse`
+/// reads it: comma-separated tokens (empty ones skipped, as `strtok_r` does), each starting with
+/// a digit (the attribute may start with `!`), range-checked on its leading digits (service <=
+/// 127, class and attribute <= 65535), but *stored* from at most its first two digits
+/// (`sscanf("%2hhu")`): `cip_service:16,246,6` matches class 24. Returns (service, class,
+/// attribute, attribute negated).
+pub(crate) fn cip_service(v: &str) -> OptResult<(u8, Option<u16>, Option<u16>, bool)> {
+    let mut vals = [0u8; 3];
+    let mut n = 0usize;
+    let mut negated = false;
+    for token in v.split(',').filter(|t| !t.is_empty()) {
+        if n > 2 {
+            return Err(OptError::arg("too many cip_service parameters"));
+        }
+        let mut t = token;
+        if n == 2 {
+            if let Some(rest) = t.strip_prefix('!') {
+                negated = true;
+                t = rest;
+            }
+        }
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(OptError::arg(format!("cip_service parameter error '{token}'")));
+        }
+        // `atol` of the leading digits, saturating.
+        let num = t
+            .bytes()
+            .take(digits)
+            .fold(0u64, |a, d| a.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+        let max = if n == 0 { 127 } else { 65535 };
+        if num > max {
+            return Err(OptError::arg(format!("invalid cip_service value {num}")));
+        }
+        let stored = t
+            .bytes()
+            .take(digits.min(2))
+            .fold(0u8, |a, d| a.wrapping_mul(10).wrapping_add(d - b'0'));
+        if let Some(slot) = vals.get_mut(n) {
+            *slot = stored;
+        }
+        n += 1;
     }
-    let s = parse_num::<u8>(parts.first().copied().unwrap_or(""))?;
-    let c = parts.get(1).map(|c| parse_num::<u16>(c)).transpose()?;
-    let a = parts.get(2).map(|a| parse_num::<u16>(a)).transpose()?;
-    Ok((s, c, a))
+    if n == 0 {
+        return Err(OptError::arg("no cip_service tokens"));
+    }
+    Ok((
+        vals[0],
+        (n > 1).then_some(u16::from(vals[1])),
+        (n > 2).then_some(u16::from(vals[2])),
+        negated,
+    ))
 }
 
 /// `urilen:cmp[,norm|raw]` -> (comparison, raw).
@@ -383,8 +425,18 @@ mod tests {
             vec![OpnumRange { lo: 1, hi: 1 }, OpnumRange { lo: 5, hi: 7 }]
         );
         assert!(dcerpc_opnum("7-5").is_err());
-        assert_eq!(cip_service("10").unwrap(), (10, None, None));
-        assert_eq!(cip_service("10,2,3").unwrap(), (10, Some(2), Some(3)));
+        assert_eq!(cip_service("10").unwrap(), (10, None, None, false));
+        assert_eq!(cip_service("10,2,3").unwrap(), (10, Some(2), Some(3), false));
+        // Suricata stores at most two digits of each value (`sscanf("%2hhu")`).
+        assert_eq!(cip_service("16,246,!6").unwrap(), (16, Some(24), Some(6), true));
+        assert_eq!(cip_service("100").unwrap(), (10, None, None, false));
+        assert_eq!(cip_service("1,,2").unwrap(), (1, Some(2), None, false));
+        assert!(cip_service("128").is_err());
+        assert!(cip_service("1,65536").is_err());
+        assert!(cip_service("1,2,3,4").is_err());
+        assert!(cip_service("1, 2").is_err());
+        assert!(cip_service("!1").is_err());
+        assert!(cip_service(",").is_err());
         assert!(urilen(">10,raw").unwrap().1);
         assert!(urilen("5,weird").is_err());
         assert_eq!(

@@ -1,0 +1,10 @@
+//! Fuzzes the SMB parser alone and behind protocol detection (see `stream_driver`).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+#[path = "stream_driver.rs"]
+mod stream_driver;
+
+fuzz_target!(|data: &[u8]| {
+    stream_driver::drive(data, 445, &mut app::smb::SmbParser::new(true, true));
+});
