@@ -17,6 +17,7 @@ pub fn drive(data: &[u8], server_port: u16, parser: &mut dyn Parser) {
     cfg.ssh_hassh = true;
     cfg.smb_file_data = true;
     cfg.smb_frames = true;
+    cfg.set_enabled(app::AppProto::Enip, true);
     let mut expect = Expectations::default();
     let mut out = Vec::new();
     let mut layer = AppLayer::default();

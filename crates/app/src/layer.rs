@@ -872,6 +872,8 @@ fn new_parser(p: AppProto, cfg: &AppConfig, ipproto: u8) -> Option<Box<dyn Parse
         AppProto::Quic if ipproto == IPPROTO_UDP => Some(Box::new(crate::quic::QuicParser::new())),
         AppProto::Sip if ipproto == IPPROTO_UDP => Some(Box::new(crate::sip::SipParser::new(cfg.sip_frames))),
         AppProto::Enip => Some(Box::new(crate::enip::EnipParser::new())),
+        AppProto::Nfs if ipproto == IPPROTO_TCP => Some(Box::new(crate::nfs::NfsParser::new_tcp())),
+        AppProto::Nfs => Some(Box::new(crate::nfs::NfsParser::new_udp())),
         AppProto::Ftp => Some(Box::new(crate::ftp::FtpParser::new())),
         AppProto::Smtp => Some(Box::new(crate::smtp::SmtpParser::with_file_data(
             cfg.smtp_file_data,

@@ -17,6 +17,7 @@ pub mod http;
 pub mod http2;
 pub mod ike;
 pub mod krb5;
+pub mod nfs;
 pub mod quic;
 pub mod sip;
 pub mod smb;
@@ -281,6 +282,8 @@ pub enum Record {
     Krb5(Box<krb5::Krb5Record>),
     /// An ENIP PDU (inspected only: Suricata 7 has no ENIP logger).
     Enip(Box<enip::EnipRecord>),
+    /// An NFS transaction (inspected only: EVE `nfs` is not written here).
+    Nfs(Box<nfs::NfsRecord>),
     /// An IKEv2 message (EVE `ike`).
     Ike(Box<ike::IkeRecord>),
     /// A QUIC packet's transaction (EVE `quic`).
@@ -308,6 +311,7 @@ impl Record {
             Record::Snmp(_) => "snmp",
             Record::Krb5(_) => "krb5",
             Record::Enip(_) => "enip",
+            Record::Nfs(_) => "nfs",
             Record::Ike(_) => "ike",
             Record::Quic(_) => "quic",
             Record::Sip(_) => "sip",

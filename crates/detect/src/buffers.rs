@@ -65,6 +65,8 @@ pub fn supported(b: Buffer) -> bool {
             | DcerpcStubData
     ) || small::proto_of(b).is_some()
         || crate::keywords::sip::is_sip(b)
+        || crate::keywords::quic::is_quic(b)
+        || b == Ja4Hash
         || crate::keywords::smb::is_smb(b)
 }
 
@@ -74,7 +76,7 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
     Some(match b {
         DnsQuery => app::AppProto::Dns,
         TlsSni | TlsCerts | TlsCertIssuer | TlsCertSubject | TlsCertSerial | TlsCertFingerprint | Ja3Hash
-        | Ja3String | Ja3sHash | Ja3sString => app::AppProto::Tls,
+        | Ja3String | Ja3sHash | Ja3sString | Ja4Hash => app::AppProto::Tls,
         SshProto | SshSoftware | SshHassh | SshHasshString | SshHasshServer | SshHasshServerString => {
             app::AppProto::Ssh
         }
@@ -83,6 +85,7 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
         Payload => return None,
         b if small::proto_of(b).is_some() => return small::proto_of(b),
         b if crate::keywords::sip::is_sip(b) => app::AppProto::Sip,
+        b if crate::keywords::quic::is_quic(b) => app::AppProto::Quic,
         _ => app::AppProto::Http,
     })
 }
@@ -92,6 +95,8 @@ pub fn proto_of(b: Buffer) -> Option<app::AppProto> {
 pub fn proto_in(b: Buffer, app: Option<app::AppProto>) -> Option<app::AppProto> {
     match (b, app) {
         (Buffer::FileData | Buffer::FileName, Some(p)) if crate::keywords::file::carries(p, b) => Some(p),
+        // The JA3/JA4 buffers of a `quic` rule read its QUIC transactions.
+        (b, Some(app::AppProto::Quic)) if crate::keywords::quic::carries(b) => Some(app::AppProto::Quic),
         // DCERPC over SMB named pipes.
         (Buffer::DcerpcStubData, Some(app::AppProto::Smb)) => Some(app::AppProto::Smb),
         _ => proto_of(b),
@@ -124,6 +129,9 @@ pub fn directions(b: Buffer) -> (bool, bool) {
     if crate::keywords::sip::is_sip(b) {
         return crate::keywords::sip::directions(b);
     }
+    if crate::keywords::quic::is_quic(b) {
+        return crate::keywords::quic::directions(b);
+    }
     if crate::keywords::smb::is_smb(b) {
         // `smb.share` / `smb.named_pipe` are registered to server only.
         return (true, false);
@@ -131,7 +139,7 @@ pub fn directions(b: Buffer) -> (bool, bool) {
     match b {
         HttpUri | HttpUriRaw | HttpMethod | HttpRequestLine | HttpRequestBody | HttpUserAgent | HttpHost
         | HttpHostRaw | HttpAccept | HttpAcceptLang | HttpAcceptEnc | HttpReferer | HttpRequestHeader
-        | DnsQuery | TlsSni | Ja3Hash | Ja3String | SshHassh | SshHasshString => (true, false),
+        | DnsQuery | TlsSni | Ja3Hash | Ja3String | Ja4Hash | SshHassh | SshHasshString => (true, false),
         HttpResponseLine | HttpLocation | HttpServer | HttpStatCode | HttpStatMsg | HttpResponseHeader
         | FileData | TlsCertIssuer | TlsCertSubject | TlsCertSerial | TlsCertFingerprint | Ja3sHash
         | Ja3sString | SshHasshServer | SshHasshServerString => (false, true),
@@ -247,6 +255,7 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
         Record::Dcerpc(_) if b == DcerpcStubData => crate::keywords::dce::fetch(rec, to_server, out),
         Record::Snmp(_) | Record::Krb5(_) => small::fetch(b, rec, to_server, out),
         Record::Sip(_) => crate::keywords::sip::fetch(b, rec, to_server, out),
+        Record::Quic(_) => crate::keywords::quic::fetch(b, rec, to_server, out),
         Record::Dns(d) if b == DnsQuery && to_server => {
             for n in d.query_names() {
                 out.push(n.to_vec());
@@ -278,6 +287,7 @@ pub fn fetch(b: Buffer, rec: &Record, to_server: bool, out: &mut Vec<Vec<u8>>) {
                         .and_then(|j| j.string.as_deref())
                         .map(str::as_bytes),
                 ),
+                Ja4Hash if to_server => push(out, t.ja4_hash().map(str::as_bytes)),
                 Ja3sHash if !to_server => push(
                     out,
                     t.ja3s.as_ref().and_then(|j| j.hash.as_deref()).map(str::as_bytes),

@@ -289,8 +289,10 @@ fn map_app(p: rules::AppProto) -> Option<app::AppProto> {
         R::Snmp => app::AppProto::Snmp,
         R::Krb5 => app::AppProto::Krb5,
         R::Ike => app::AppProto::Ike,
+        R::Quic => app::AppProto::Quic,
         R::Sip => app::AppProto::Sip,
         R::Enip => app::AppProto::Enip,
+        R::Nfs => app::AppProto::Nfs,
         R::Failed => app::AppProto::Failed,
         _ => return None,
     })
@@ -309,9 +311,10 @@ fn ip_protos(p: Protocol) -> Option<&'static [u8]> {
         Protocol::App(rules::AppProto::Snmp) => Some(&[17]),
         Protocol::App(rules::AppProto::Krb5) => Some(&[6, 17]),
         Protocol::App(rules::AppProto::Ike) => Some(&[17]),
+        Protocol::App(rules::AppProto::Quic) => Some(&[17]),
         // Suricata 7 detects SIP on UDP only.
         Protocol::App(rules::AppProto::Sip) => Some(&[17]),
-        Protocol::App(rules::AppProto::Enip) => Some(&[6, 17]),
+        Protocol::App(rules::AppProto::Enip | rules::AppProto::Nfs) => Some(&[6, 17]),
         Protocol::App(_) => Some(&[6]),
     }
 }
@@ -1212,14 +1215,18 @@ impl Engine {
             Record::Snmp(_) => app::AppProto::Snmp,
             Record::Krb5(_) => app::AppProto::Krb5,
             Record::Ike(_) => app::AppProto::Ike,
+            Record::Quic(_) => app::AppProto::Quic,
             Record::Sip(_) => app::AppProto::Sip,
             Record::Smb(_) => app::AppProto::Smb,
             Record::Enip(_) => app::AppProto::Enip,
+            Record::Nfs(_) => app::AppProto::Nfs,
             _ => return,
         };
         // A transaction handed over again as it progresses (SMB): its rules alert once per side.
         let again = match rec {
             Record::Smb(s) => s.tx_id,
+            // An NFS file transaction is handed over again when COMMIT adds a procedure.
+            Record::Nfs(n) => Some(n.id),
             _ => None,
         };
         let Some((_, groups)) = self.tx.iter().find(|(p, _)| *p == proto) else {

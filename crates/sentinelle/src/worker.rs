@@ -457,7 +457,7 @@ fn write_app_events(
         if matches!(&ev.record, Record::Sip(s) if !s.is_tx()) {
             continue;
         }
-        if matches!(&ev.record, Record::Smb(_) | Record::Enip(_)) {
+        if matches!(&ev.record, Record::Smb(_) | Record::Enip(_) | Record::Nfs(_)) {
             // Inspected only: Suricata's `smb` EVE records are not written here; Suricata 7
             // has no ENIP logger.
             continue;
@@ -515,7 +515,7 @@ fn write_body(e: &mut eve::Event<'_>, r: &Record) {
         Record::Ike(x) => e.field("ike", x),
         Record::Quic(x) => e.field("quic", x),
         Record::Sip(x) => e.field("sip", x),
-        Record::Smb(_) | Record::Enip(_) => e,
+        Record::Smb(_) | Record::Enip(_) | Record::Nfs(_) => e,
         Record::FileInfo(x) => e.field("fileinfo", x),
         Record::Anomaly(x) => e.field("anomaly", x),
     };

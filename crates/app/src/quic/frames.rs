@@ -80,9 +80,15 @@ pub enum Frame {
     Crypto(Hello),
     /// CRYPTO data to reassemble (also: what was reassembled so far, `offset` then being the
     /// number of bytes set).
-    CryptoFrag { offset: u64, length: u64, data: Vec<u8> },
+    CryptoFrag {
+        offset: u64,
+        length: u64,
+        data: Vec<u8>,
+    },
     /// A gQUIC stream frame; its crypto handshake tags when it holds a whole message.
-    Stream { tags: Option<Vec<(u32, Vec<u8>)>> },
+    Stream {
+        tags: Option<Vec<(u32, Vec<u8>)>>,
+    },
     Unknown,
 }
 
@@ -120,7 +126,12 @@ impl<'a> Cur<'a> {
 
 /// Suricata's `quic_get_tls_extensions`: the extensions, appended to the JA3 string (with
 /// curves and point formats for a client) and to the JA4.
-fn extensions(input: Option<&[u8]>, ja3: &mut String, mut ja4: Option<&mut Ja4>, client: bool) -> Vec<TlsExt> {
+fn extensions(
+    input: Option<&[u8]>,
+    ja3: &mut String,
+    mut ja4: Option<&mut Ja4>,
+    client: bool,
+) -> Vec<TlsExt> {
     let mut extv = Vec::new();
     let Some(raw) = input else {
         return extv;
@@ -394,7 +405,10 @@ pub fn decode(input: &[u8], past: &[u8], past_len: u32) -> Option<Vec<Frame>> {
         for f in &frames {
             if let Frame::CryptoFrag { offset, data, .. } = f {
                 let start = usize::try_from(*offset).ok()?;
-                if let Some(x) = start.checked_add(data.len()).and_then(|end| d.get_mut(start..end)) {
+                if let Some(x) = start
+                    .checked_add(data.len())
+                    .and_then(|end| d.get_mut(start..end))
+                {
                     x.copy_from_slice(data);
                 }
             }

@@ -268,7 +268,7 @@ mod tests {
     fn v2_types_and_names() {
         let b = [0xd0, 0x6b, 0x33, 0x43, 0xcf, 0, 0, 0, 1, 0];
         let h = Header::parse(&b).unwrap();
-        assert_eq!((h.ty, h.length), (PktType::Initial, 0));
+        assert_eq!((h.ty, h.length, h.hlen), (PktType::Initial, 1, 9));
         assert_eq!(version_name(h.version), "v2");
         let b = [0xf0, 0x6b, 0x33, 0x43, 0xcf, 0, 0, 9, 9];
         assert_eq!(Header::parse(&b).unwrap().ty, PktType::Handshake);
@@ -279,7 +279,10 @@ mod tests {
     #[test]
     fn short_and_truncated() {
         let h = Header::parse(&[0x40, 1, 2, 3]).unwrap();
-        assert_eq!((h.ty, h.hlen, h.length, h.has_version), (PktType::Short, 1, 3, false));
+        assert_eq!(
+            (h.ty, h.hlen, h.length, h.has_version),
+            (PktType::Short, 1, 3, false)
+        );
         assert_eq!(Header::parse(&[]), None);
         assert_eq!(Header::parse(&[0xc0, 0, 0]), None);
         assert_eq!(Header::parse(&[0xc0, 0, 0, 0, 1, 20, 1, 2]), None);
@@ -294,7 +297,10 @@ mod tests {
         b.extend_from_slice(&[0; 12]);
         b.extend_from_slice(b"xyz");
         let h = Header::parse(&b).unwrap();
-        assert_eq!((h.ty, h.version, h.has_version, h.is_long), (PktType::Initial, Q043, true, false));
+        assert_eq!(
+            (h.ty, h.version, h.has_version, h.is_long),
+            (PktType::Initial, Q043, true, false)
+        );
         assert_eq!((h.hlen, h.length), (26, 3));
     }
 }

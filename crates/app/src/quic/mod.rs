@@ -214,10 +214,7 @@ fn cyu(version: u32, frames: &[Frame]) -> Vec<Cyu> {
     let mut out = Vec::new();
     for f in frames {
         if let Frame::Stream { tags: Some(tags) } = f {
-            let names: Vec<&str> = tags
-                .iter()
-                .filter_map(|(t, _)| frames::tag_name(*t))
-                .collect();
+            let names: Vec<&str> = tags.iter().filter_map(|(t, _)| frames::tag_name(*t)).collect();
             let string = format!("{v},{}", names.join("-"));
             let d = Md5::digest(string.as_bytes());
             let hash = d.iter().fold(String::with_capacity(32), |mut s, b| {
@@ -286,10 +283,11 @@ impl QuicParser {
         let mut first = *pkt.first()?;
         let mut pn = [0u8; PN_MAX];
         pn.copy_from_slice(payload.get(..PN_MAX)?);
-        if !k
-            .header
-            .unmask(payload.get(PN_MAX..PN_MAX + crypto::KEY_LEN)?, &mut first, &mut pn)
-        {
+        if !k.header.unmask(
+            payload.get(PN_MAX..PN_MAX + crypto::KEY_LEN)?,
+            &mut first,
+            &mut pn,
+        ) {
             return None;
         }
         let pn_len = usize::from(first & 3) + 1;

@@ -269,6 +269,10 @@ pub(crate) fn read(
         return;
     };
     if nt_status == status::BUFFER_OVERFLOW && data.len() < usize::from(p.frag_len) {
+        if s.trans_frag.len() >= super::MAX_TRANS_FRAG {
+            s.stats.map_full += 1;
+            return;
+        }
         let mut st = s.stats;
         super::bounded_insert(&mut s.trans_frag, fkey, data.clone(), &mut st);
         s.stats = st;

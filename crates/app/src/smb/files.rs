@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 /// Out-of-order bytes queued per file past which the file is truncated (Suricata queues up to
 /// its 64 MiB `max-*-queue-size`; this bound is ours).
-pub const MAX_OOO: u64 = 16 * 1024 * 1024;
+pub const MAX_OOO: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, Default)]
 pub struct FileTracker {

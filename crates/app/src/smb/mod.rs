@@ -80,6 +80,10 @@ pub const FILE_INSPECT_CAP: usize = 256 * 1024;
 pub const MAX_STUB: usize = 1024 * 1024;
 /// Bytes of one frame kept for `frame:` inspection.
 pub const FRAME_CAP: usize = 64 * 1024;
+/// Bytes of a file or share name kept (longer names are cut).
+pub const MAX_NAME: usize = 2048;
+/// Partial DCERPC PDUs (BUFFER_OVERFLOW reads) kept at once.
+pub const MAX_TRANS_FRAG: usize = 16;
 /// Events kept per transaction.
 const MAX_EVENTS: usize = 16;
 /// Suricata's `SMB_CFG_MAX_READ_SIZE` / `SMB_CFG_MAX_WRITE_SIZE` defaults.

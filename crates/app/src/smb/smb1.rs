@@ -242,7 +242,8 @@ fn request_one(s: &mut SmbParser, m: &Msg<'_>, cmd: u8, ao: usize) {
                 }
             })();
             match p {
-                Some(name) => {
+                Some(mut name) => {
+                    name.truncate(super::MAX_NAME);
                     let mut st = s.stats;
                     super::bounded_insert(&mut s.ssn2vec, m.key(kind::FILENAME), name, &mut st);
                     s.stats = st;
@@ -273,6 +274,7 @@ fn request_one(s: &mut SmbParser, m: &Msg<'_>, cmd: u8, ao: usize) {
             })();
             match p {
                 Some(mut path) => {
+                    path.truncate(super::MAX_NAME);
                     if path.len() > 1 {
                         path.remove(0);
                     }
@@ -765,6 +767,10 @@ fn trans_response(s: &mut SmbParser, m: &Msg<'_>) {
             let fid = s.ssn2vec.remove(&m.key(kind::GUID)).unwrap_or_default();
             let is_dcerpc = s.is_dcerpc_guid(&m.fid(&fid));
             if m.status == status::BUFFER_OVERFLOW {
+                if s.trans_frag.len() >= super::MAX_TRANS_FRAG {
+                    s.stats.map_full += 1;
+                    return response_generic(s, m, events);
+                }
                 let key = (m.key(kind::TRANS_FRAG), fid);
                 let mut st = s.stats;
                 super::bounded_insert(&mut s.trans_frag, key, data.to_vec(), &mut st);

@@ -136,6 +136,7 @@ fn request_msg(s: &mut SmbParser, r: &Msg<'_>) {
         TREE_CONNECT => match r.data.get(6..) {
             Some(name) => {
                 let mut share = strip_nul(name);
+                share.truncate(super::MAX_NAME);
                 if share.len() > 1 {
                     share.remove(0);
                 }
@@ -187,6 +188,9 @@ fn request_msg(s: &mut SmbParser, r: &Msg<'_>) {
             })();
             match p {
                 Some(name) => {
+                    let name = name
+                        .get(..name.len().min(2 * super::MAX_NAME))
+                        .unwrap_or_default();
                     let mut st = s.stats;
                     super::bounded_insert(
                         &mut s.ssn2vec,

@@ -24,6 +24,7 @@ pub fn proto_of(f: UintField) -> Option<AppProto> {
         UintField::SnmpVersion | UintField::SnmpPduType => AppProto::Snmp,
         UintField::Krb5MsgType | UintField::Krb5ErrCode => AppProto::Krb5,
         UintField::EnipCommand => AppProto::Enip,
+        UintField::NfsVersion | UintField::NfsProcedure => AppProto::Nfs,
         _ => return None,
     })
 }
@@ -36,6 +37,8 @@ pub fn keyword(f: UintField) -> &'static str {
         UintField::Krb5MsgType => "krb5_msg_type",
         UintField::Krb5ErrCode => "krb5_err_code",
         UintField::EnipCommand => "enip_command",
+        UintField::NfsVersion => "nfs.version",
+        UintField::NfsProcedure => "nfs_procedure",
         _ => "integer keyword",
     }
 }
@@ -51,7 +54,7 @@ impl AppUintM {
     }
 
     /// Whether the field of `rec` matches.
-    pub fn matches(&self, rec: &Record, _to_server: bool) -> bool {
+    pub fn matches(&self, rec: &Record, to_server: bool) -> bool {
         match (self.field, rec) {
             (UintField::SnmpVersion, Record::Snmp(t)) => self.cmp.matches(u64::from(t.version)),
             (UintField::SnmpPduType, Record::Snmp(t)) => self.cmp.matches(u64::from(t.pdu_type_value())),
@@ -61,6 +64,11 @@ impl AppUintM {
                 .and_then(|c| u64::try_from(c).ok())
                 .is_some_and(|c| self.cmp.matches(c)),
             (UintField::EnipCommand, Record::Enip(t)) => self.cmp.matches(u64::from(t.command)),
+            // Suricata registers both NFS keywords on the request side only (`nfs_request`).
+            (UintField::NfsVersion, Record::Nfs(t)) => to_server && self.cmp.matches(u64::from(t.version)),
+            (UintField::NfsProcedure, Record::Nfs(t)) => {
+                to_server && t.procedures().any(|p| self.cmp.matches(u64::from(p)))
+            }
             _ => false,
         }
     }

@@ -12,8 +12,8 @@
 //! an integer field in [`super::app_uint`].
 
 use app::enip::{
-    CipService, EnipRecord, CIP_GET_ATTR_LIST, CIP_GET_ATTR_SINGLE, CIP_SET_ATTR_LIST,
-    CIP_SET_ATTR_SINGLE, PATH_ATTR_8BIT, PATH_CLASS_16BIT, PATH_CLASS_8BIT,
+    CipService, EnipRecord, CIP_GET_ATTR_LIST, CIP_GET_ATTR_SINGLE, CIP_SET_ATTR_LIST, CIP_SET_ATTR_SINGLE,
+    PATH_ATTR_8BIT, PATH_CLASS_16BIT, PATH_CLASS_8BIT,
 };
 
 /// A compiled `cip_service`.
@@ -166,7 +166,12 @@ mod tests {
         // `!attribute`: any attribute segment of the class.
         assert!(CipServiceM::compile(14, Some(0x10), Some(3), true).matches(&tx(vec![single])));
         // An unknown segment type ends the check.
-        let odd = svc(CIP_GET_ATTR_SINGLE, false, &[(0x99, 0), (PATH_CLASS_8BIT, 1)], &[]);
+        let odd = svc(
+            CIP_GET_ATTR_SINGLE,
+            false,
+            &[(0x99, 0), (PATH_CLASS_8BIT, 1)],
+            &[],
+        );
         assert!(!CipServiceM::compile(14, Some(1), None, false).matches(&tx(vec![odd])));
     }
 }

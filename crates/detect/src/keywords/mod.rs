@@ -18,6 +18,7 @@ pub mod file;
 pub mod frame;
 pub mod header;
 pub mod pcre;
+pub mod quic;
 pub mod sip;
 pub mod smb;
 pub mod tls_version;
@@ -459,12 +460,14 @@ pub fn compile_with(
                 class,
                 attribute,
                 attribute_negated,
-            } => c.tx_conds.push(tls_version::TxCond::Cip(enip::CipServiceM::compile(
-                *service,
-                *class,
-                *attribute,
-                *attribute_negated,
-            ))),
+            } => c
+                .tx_conds
+                .push(tls_version::TxCond::Cip(enip::CipServiceM::compile(
+                    *service,
+                    *class,
+                    *attribute,
+                    *attribute_negated,
+                ))),
             RuleOption::Event {
                 kind: rules::EventKind::AppLayer,
                 name,

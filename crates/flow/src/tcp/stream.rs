@@ -30,7 +30,11 @@
 //!   `forced`), then we declare a gap up to the first buffered segment and move on. The
 //!   table-wide `memcap` is enforced by dropping the segment (counted); a later ACK or the flush
 //!   turns the hole into a gap.
-//! - Delivery stops at `depth` bytes of stream offset (0 = unlimited); gaps count toward it.
+//! - Reassembly depth (`depth` bytes of stream offset, 0 = unlimited; Suricata's
+//!   `StreamTcpReassembleCheckDepth`): a segment whose end would lie beyond the depth is
+//!   rejected whole and marks the direction [`Stream::depth_reached`]; from then on every new
+//!   segment of the direction is rejected, even one before the depth. What was accepted before
+//!   is still delivered. Gaps count toward the depth too.
 
 use crate::{Chunk, Direction};
 use std::collections::BTreeMap;
@@ -115,8 +119,14 @@ pub struct Stream {
     pending_head: usize,
     /// Bytes accounted for `segs` (payload plus [`SEG_OVERHEAD`] each) and `pending` (payload).
     held: usize,
-    /// Reassembly over (depth reached, reset): nothing more is delivered.
+    /// Reassembly over (depth delivered, reset): nothing more is delivered.
     pub done: bool,
+    /// A segment crossed the reassembly depth (Suricata's `STREAMTCP_STREAM_FLAG_DEPTH_REACHED`):
+    /// no new data of this direction is accepted; what was accepted is still delivered.
+    pub depth_reached: bool,
+    /// Segments rejected by the reassembly depth (Suricata's `tcp.stream_depth_reached`
+    /// counts the packets carrying them).
+    pub depth_rejects: u64,
     /// Data bytes delivered.
     pub delivered: u64,
     pub gaps: u32,
@@ -276,6 +286,30 @@ impl Stream {
         self.drain(lim, shared, out);
     }
 
+    /// Suricata's `StreamTcpReassembleCheckDepth` (7.0): whether the segment of `len` bytes at
+    /// `seq` may be reassembled. A segment ending beyond the depth is refused whole and sets
+    /// [`Stream::depth_reached`], after which everything is refused. A segment starting before
+    /// the ISN or at offset `depth - 1` or later is refused too (Suricata's
+    /// `seq in [isn, isn + depth)` window), without the flag.
+    fn depth_allows(&mut self, seq: u32, len: usize, lim: &Limits) -> bool {
+        if lim.depth == 0 {
+            return true;
+        }
+        if self.depth_reached {
+            self.depth_rejects = self.depth_rejects.saturating_add(1);
+            return false;
+        }
+        let start = self.off_of(seq);
+        let end = start.saturating_add(len as i128);
+        if end > i128::from(lim.depth) {
+            self.depth_reached = true;
+            self.depth_rejects = self.depth_rejects.saturating_add(1);
+            return false;
+        }
+        // `SEQ_GEQ(seq, isn) && SEQ_LT(seq, isn + depth)`: offset of `isn` is -1.
+        start >= -1 && start.saturating_add(1) < i128::from(lim.depth)
+    }
+
     /// Handles the payload of one segment from this side.
     pub(crate) fn data(
         &mut self,
@@ -285,7 +319,10 @@ impl Stream {
         shared: &ReasmShared,
         out: &mut Out<'_, '_>,
     ) {
-        if !self.known || self.done || payload.is_empty() {
+        if !self.known || payload.is_empty() {
+            return;
+        }
+        if !self.depth_allows(seq, payload.len(), lim) || self.done {
             return;
         }
         if lim.gated {

@@ -214,30 +214,96 @@ fn sequence_wraparound() {
 }
 
 #[test]
-fn depth_caps_delivery() {
+fn depth_rejects_a_crossing_segment_whole() {
+    // Suricata's StreamTcpReassembleCheckDepth: a segment ending beyond the depth is refused
+    // whole (not cut at the depth) and every later segment of the direction too.
     let cfg = TcpConfig { depth: 10, ..imm() };
     let mut t = T::new(cfg);
     t.handshake();
     t.seg(C, 1001, 5001, ACK, b"12345678");
+    assert!(!t.s.stream(C).depth_reached);
     t.seg(C, 1009, 5001, ACK, b"ABCDEFGH");
-    t.seg(C, 1017, 5001, ACK, b"more");
-    t.seg(S, 5001, 1001, ACK, b"0123456789abcdef");
-    assert_eq!(
-        t.take(),
-        vec![d(C, b"12345678"), d(C, b"AB"), d(S, b"0123456789")]
-    );
-    assert!(t.s.stream(C).done);
-    // Out-of-order data beyond the depth is not even buffered.
+    assert!(t.s.stream(C).depth_reached);
+    // Fits the depth, but the direction is over.
+    t.seg(C, 1009, 5001, ACK, b"AB");
+    // Exactly up to the depth is accepted; the stream is then done, not flagged.
+    t.seg(S, 5001, 1009, ACK, b"0123456789");
+    assert_eq!(t.take(), vec![d(C, b"12345678"), d(S, b"0123456789")]);
+    assert!(t.s.stream(S).done && !t.s.stream(S).depth_reached);
+    assert!(!t.s.stream(C).done);
+    assert_eq!(t.s.stream(C).depth_rejects, 2);
+    // One more byte flags the direction.
+    t.seg(S, 5011, 1009, ACK, b"x");
+    assert!(t.s.stream(S).depth_reached);
+    assert_eq!(t.s.stream(S).depth_rejects, 1);
+    assert_eq!(t.take(), vec![]);
+    assert_eq!(t.s.stream(C).delivered, 8);
+    assert_eq!(t.s.stream(S).delivered, 10);
+}
+
+#[test]
+fn depth_out_of_order_beyond_blocks_the_hole() {
+    // Out-of-order data beyond the depth is not buffered and flags the direction: the data
+    // before it that comes afterwards is refused too.
     let mut t = T::new(TcpConfig { depth: 10, ..imm() });
     t.handshake();
-    t.seg(C, 1021, 5001, ACK, b"far");
+    t.seg(C, 1006, 5001, ACK, b"fghij!");
     assert_eq!(t.s.stream(C).buffered(), 0);
-    // Depth 0 means unlimited.
+    assert!(t.s.stream(C).depth_reached);
+    t.seg(C, 1001, 5001, ACK, b"abcde");
+    assert_eq!(t.take(), vec![]);
+    assert_eq!(t.s.stream(C).delivered, 0);
+    // Accepted out-of-order data before the flag is still delivered once the hole fills up
+    // (here: declared a gap by the ACK).
+    let mut t = T::new(TcpConfig { depth: 10, ..imm() });
+    t.handshake();
+    t.seg(C, 1004, 5001, ACK, b"def");
+    t.seg(C, 1008, 5001, ACK, b"hijk");
+    assert!(t.s.stream(C).depth_reached);
+    t.seg(S, 5001, 1007, ACK, b"");
+    assert_eq!(t.take(), vec![Got::G(C, 3), d(C, b"def")]);
+}
+
+#[test]
+fn depth_window_quirks() {
+    // A segment starting at offset depth - 1 is refused, without the flag (Suricata's
+    // `SEQ_LT(seq, isn + depth)` with the first byte at isn + 1); the same byte inside a
+    // segment starting earlier is accepted.
+    let mut t = T::new(TcpConfig { depth: 10, ..imm() });
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, b"123456789");
+    t.seg(C, 1010, 5001, ACK, b"X");
+    assert!(!t.s.stream(C).depth_reached);
+    assert_eq!(t.take(), vec![d(C, b"123456789")]);
+    t.seg(C, 1008, 5001, ACK, b"89Y");
+    assert_eq!(t.take(), vec![d(C, b"Y")]);
+    assert!(t.s.stream(C).done && !t.s.stream(C).depth_reached);
+    // Data starting before the ISN is refused (depth set only).
+    let mut t = T::new(TcpConfig { depth: 10, ..imm() });
+    t.handshake();
+    t.seg(C, 998, 5001, ACK, b"zzzab");
+    assert_eq!(t.take(), vec![]);
     let mut t = T::new(TcpConfig { depth: 0, ..imm() });
     t.handshake();
+    t.seg(C, 998, 5001, ACK, b"zzzab");
+    assert_eq!(t.take(), vec![d(C, b"ab")]);
+    // Depth 0 means unlimited.
     let big = vec![7u8; 100_000];
-    t.seg(C, 1001, 5001, ACK, &big);
-    assert_eq!(t.s.stream(C).delivered, 100_000);
+    t.seg(C, 1003, 5001, ACK, &big);
+    assert_eq!(t.s.stream(C).delivered, 100_002);
+    assert!(!t.s.stream(C).depth_reached);
+}
+
+#[test]
+fn depth_like_suricata_test45() {
+    // StreamTcpReassembleTest45: depth 100, 100 bytes fit, the next 100 reach the depth.
+    let mut t = T::new(TcpConfig { depth: 100, ..imm() });
+    t.handshake();
+    t.seg(C, 1001, 5001, ACK, &[0u8; 100]);
+    assert!(!t.s.stream(C).depth_reached);
+    t.seg(C, 1101, 5001, ACK, &[0u8; 100]);
+    assert!(t.s.stream(C).depth_reached);
+    assert_eq!(t.s.stream(C).delivered, 100);
 }
 
 #[test]
@@ -820,10 +886,18 @@ fn gated_depth_caps_delivery() {
     t.handshake();
     t.seg(C, 1001, 5001, ACK, b"12345678");
     t.seg(C, 1009, 5001, ACK, b"ABCDEFGH");
-    assert_eq!(t.s.stream(C).pending_len(), 10);
+    // Refused whole; what was accepted waits for its ACK as before.
+    assert!(t.s.stream(C).depth_reached);
+    assert_eq!(t.s.stream(C).pending_len(), 8);
     t.seg(S, 5001, 1017, ACK, b"");
-    assert_eq!(t.take(), vec![d(C, b"12345678AB")]);
-    assert!(t.s.stream(C).done);
+    assert_eq!(t.take(), vec![d(C, b"12345678")]);
+    assert!(!t.s.stream(C).done);
+    assert_eq!(mem(&t), 0);
+    // Exactly up to the depth: delivered, then done.
+    t.seg(S, 5001, 1017, ACK, b"0123456789");
+    t.seg(C, 1017, 5011, ACK, b"");
+    assert_eq!(t.take(), vec![d(S, b"0123456789")]);
+    assert!(t.s.stream(S).done && !t.s.stream(S).depth_reached);
     assert_eq!(mem(&t), 0);
 }
 

@@ -271,10 +271,9 @@ pub(crate) fn cip_service(v: &str) -> OptResult<(u8, Option<u16>, Option<u16>, b
             return Err(OptError::arg(format!("cip_service parameter error '{token}'")));
         }
         // `atol` of the leading digits, saturating.
-        let num = t
-            .bytes()
-            .take(digits)
-            .fold(0u64, |a, d| a.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+        let num = t.bytes().take(digits).fold(0u64, |a, d| {
+            a.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+        });
         let max = if n == 0 { 127 } else { 65535 };
         if num > max {
             return Err(OptError::arg(format!("invalid cip_service value {num}")));

@@ -30,7 +30,7 @@ impl TcpRaw {
         let closing = s.state > TcpState::TimeWait;
         let lim = |d: Direction| RawLimits {
             closing,
-            depth_reached: s.stream(d).done,
+            depth_reached: s.stream(d).depth_reached,
         };
         TcpRaw {
             gated,
