@@ -458,8 +458,8 @@ fn write_app_events(
             continue;
         }
         if matches!(&ev.record, Record::Smb(_) | Record::Enip(_) | Record::Nfs(_)) {
-            // Inspected only: Suricata's `smb` EVE records are not written here; Suricata 7
-            // has no ENIP logger.
+            // Inspected only: Suricata's `smb` and `nfs` EVE records are not written here;
+            // Suricata 7 has no ENIP logger.
             continue;
         }
         let mut env = Envelope::new(ev.ts, ev.record.event_type());

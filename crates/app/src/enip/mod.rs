@@ -265,9 +265,7 @@ impl Dec<'_> {
             let count = self.u16(&mut off)?;
             for _ in 0..count {
                 let a = self.u16(&mut off)?;
-                let Some(svc) = self.tx.services.get_mut(idx) else {
-                    return None;
-                };
+                let svc = self.tx.services.get_mut(idx)?;
                 if svc.attributes.len() < MAX_ATTRS {
                     svc.attributes.push(a);
                 } else {

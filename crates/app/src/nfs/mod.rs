@@ -307,11 +307,9 @@ impl NfsParser {
         match c.progver {
             4 if !self.udp => self.request_v4(c, out),
             3 => self.request_v3(c, complete, out),
-            2 => {
-                if !matches!(c.procedure, PROC3_COMMIT | PROC3_WRITE | PROC3_READ) {
-                    let rec = self.new_rec(c, c.procedure, false);
-                    out.push(rec);
-                }
+            2 if !matches!(c.procedure, PROC3_COMMIT | PROC3_WRITE | PROC3_READ) => {
+                let rec = self.new_rec(c, c.procedure, false);
+                out.push(rec);
             }
             _ => {}
         }

@@ -42,7 +42,7 @@ fn write3(handle: &[u8], data: &[u8], stable: u32) -> Vec<u8> {
     b.extend_from_slice(&stable.to_be_bytes());
     b.extend_from_slice(&(data.len() as u32).to_be_bytes());
     b.extend_from_slice(data);
-    while b.len() % 4 != 0 {
+    while !b.len().is_multiple_of(4) {
         b.push(0);
     }
     b

@@ -146,4 +146,32 @@ mod tests {
         let zero = AppUintM::compile(UintField::Krb5ErrCode, UintMatch::eq(0)).unwrap();
         assert!(!zero.matches(&krb5(10, None), false));
     }
+
+    #[test]
+    fn nfs_and_enip_fields() {
+        let rec = Record::Nfs(Box::new(app::nfs::NfsRecord {
+            version: 3,
+            procedure: 7,
+            additional_procs: vec![21],
+            ..Default::default()
+        }));
+        let v = AppUintM::compile(UintField::NfsVersion, UintMatch::eq(3)).unwrap();
+        assert_eq!(v.proto(), AppProto::Nfs);
+        assert!(v.matches(&rec, true));
+        // Request side only.
+        assert!(!v.matches(&rec, false));
+        let p = AppUintM::compile(UintField::NfsProcedure, UintMatch::eq(21)).unwrap();
+        assert!(p.matches(&rec, true));
+        assert!(!AppUintM::compile(UintField::NfsProcedure, UintMatch::eq(6))
+            .unwrap()
+            .matches(&rec, true));
+        let e = AppUintM::compile(UintField::EnipCommand, UintMatch::eq(0x63)).unwrap();
+        assert_eq!(e.proto(), AppProto::Enip);
+        let enip = Record::Enip(Box::new(app::enip::EnipRecord {
+            command: 0x63,
+            ..Default::default()
+        }));
+        assert!(e.matches(&enip, false));
+        assert!(!e.matches(&rec, true));
+    }
 }

@@ -9,16 +9,24 @@ pub enum StreamEvent {
     /// The sender of a RST carrying a TCP MD5 / TCP-AO option carried on
     /// (`STREAM_SUSPECTED_RST_INJECT`, `StreamTcpPacketCheckPostRst`).
     SuspectedRstInject,
+    /// A segment of the packet's direction crossed the reassembly depth
+    /// (`STREAM_REASSEMBLY_DEPTH_REACHED`, `StreamTcpReassembleHandleSegmentHandleData`). Raised
+    /// once per direction: Suricata stops reassembling the direction at the end of that packet.
+    ReassemblyDepthReached,
 }
 
 impl StreamEvent {
     /// Every event, in bit order.
-    pub const ALL: [StreamEvent; 1] = [StreamEvent::SuspectedRstInject];
+    pub const ALL: [StreamEvent; 2] = [
+        StreamEvent::SuspectedRstInject,
+        StreamEvent::ReassemblyDepthReached,
+    ];
 
     /// The rule name (`stream-event:NAME`).
     pub fn name(self) -> &'static str {
         match self {
             StreamEvent::SuspectedRstInject => "suspected_rst_inject",
+            StreamEvent::ReassemblyDepthReached => "reassembly_depth_reached",
         }
     }
 
@@ -76,5 +84,10 @@ mod tests {
         assert!(s.is_empty());
         s.set(StreamEvent::SuspectedRstInject);
         assert!(!s.is_empty() && s.contains(StreamEvent::SuspectedRstInject));
+        assert!(!s.contains(StreamEvent::ReassemblyDepthReached));
+        assert_eq!(
+            StreamEvent::from_name("REASSEMBLY_DEPTH_REACHED"),
+            Some(StreamEvent::ReassemblyDepthReached)
+        );
     }
 }

@@ -163,6 +163,7 @@ impl TcpSession {
         let r = dir.reverse().index();
         let before = self.state;
         self.events = StreamEvents::default();
+        let depth_reached = self.stream(dir).depth_reached;
         let resume =
             self.state == TcpState::Closed && tcp.flags & RST == 0 && !self.rst_recv[d] && self.rst_recv[r];
         if resume {
@@ -186,6 +187,9 @@ impl TcpSession {
             self.closed_by_rst = false;
             self.suspected_rst_inject = self.suspected_rst_inject.saturating_add(1);
             self.events.set(StreamEvent::SuspectedRstInject);
+        }
+        if self.stream(dir).depth_reached != depth_reached {
+            self.events.set(StreamEvent::ReassemblyDepthReached);
         }
     }
 

@@ -32,9 +32,11 @@
 //!   turns the hole into a gap.
 //! - Reassembly depth (`depth` bytes of stream offset, 0 = unlimited; Suricata's
 //!   `StreamTcpReassembleCheckDepth`): a segment whose end would lie beyond the depth is
-//!   rejected whole and marks the direction [`Stream::depth_reached`]; from then on every new
-//!   segment of the direction is rejected, even one before the depth. What was accepted before
-//!   is still delivered. Gaps count toward the depth too.
+//!   refused whole (not cut at the depth) and marks the direction [`Stream::depth_reached`].
+//!   The direction's reassembly then ends at once: what it still held (not acknowledged yet,
+//!   out of order) is dropped, as Suricata's `StreamTcpPruneSession` does at the end of that
+//!   packet (`STREAMTCP_STREAM_FLAG_NOREASSEMBLY`), and nothing of it is taken any more.
+//!   Delivery also ends once `depth` bytes went out; gaps count toward the depth.
 
 use crate::{Chunk, Direction};
 use std::collections::BTreeMap;
@@ -122,11 +124,8 @@ pub struct Stream {
     /// Reassembly over (depth delivered, reset): nothing more is delivered.
     pub done: bool,
     /// A segment crossed the reassembly depth (Suricata's `STREAMTCP_STREAM_FLAG_DEPTH_REACHED`):
-    /// no new data of this direction is accepted; what was accepted is still delivered.
+    /// the direction's reassembly ended on that segment ([`Stream::done`] is set too).
     pub depth_reached: bool,
-    /// Segments rejected by the reassembly depth (Suricata's `tcp.stream_depth_reached`
-    /// counts the packets carrying them).
-    pub depth_rejects: u64,
     /// Data bytes delivered.
     pub delivered: u64,
     pub gaps: u32,
@@ -288,22 +287,16 @@ impl Stream {
 
     /// Suricata's `StreamTcpReassembleCheckDepth` (7.0): whether the segment of `len` bytes at
     /// `seq` may be reassembled. A segment ending beyond the depth is refused whole and sets
-    /// [`Stream::depth_reached`], after which everything is refused. A segment starting before
-    /// the ISN or at offset `depth - 1` or later is refused too (Suricata's
-    /// `seq in [isn, isn + depth)` window), without the flag.
+    /// [`Stream::depth_reached`]. A segment starting before the ISN or at offset `depth - 1` or
+    /// later is refused too (Suricata's `seq in [isn, isn + depth)` window), without the flag.
     fn depth_allows(&mut self, seq: u32, len: usize, lim: &Limits) -> bool {
         if lim.depth == 0 {
             return true;
-        }
-        if self.depth_reached {
-            self.depth_rejects = self.depth_rejects.saturating_add(1);
-            return false;
         }
         let start = self.off_of(seq);
         let end = start.saturating_add(len as i128);
         if end > i128::from(lim.depth) {
             self.depth_reached = true;
-            self.depth_rejects = self.depth_rejects.saturating_add(1);
             return false;
         }
         // `SEQ_GEQ(seq, isn) && SEQ_LT(seq, isn + depth)`: offset of `isn` is -1.
@@ -319,10 +312,19 @@ impl Stream {
         shared: &ReasmShared,
         out: &mut Out<'_, '_>,
     ) {
-        if !self.known || payload.is_empty() {
+        if !self.known || payload.is_empty() || self.depth_reached {
             return;
         }
-        if !self.depth_allows(seq, payload.len(), lim) || self.done {
+        // Checked even once `done` (all of the depth delivered): the next segment still raises
+        // the flag, as in Suricata.
+        if !self.depth_allows(seq, payload.len(), lim) {
+            if self.depth_reached {
+                // Suricata's `StreamTcpPruneSession` on this packet: the direction is over.
+                self.stop(shared);
+            }
+            return;
+        }
+        if self.done {
             return;
         }
         if lim.gated {

@@ -216,7 +216,7 @@ fn sequence_wraparound() {
 #[test]
 fn depth_rejects_a_crossing_segment_whole() {
     // Suricata's StreamTcpReassembleCheckDepth: a segment ending beyond the depth is refused
-    // whole (not cut at the depth) and every later segment of the direction too.
+    // whole (not cut at the depth) and the direction's reassembly ends.
     let cfg = TcpConfig { depth: 10, ..imm() };
     let mut t = T::new(cfg);
     t.handshake();
@@ -230,12 +230,10 @@ fn depth_rejects_a_crossing_segment_whole() {
     t.seg(S, 5001, 1009, ACK, b"0123456789");
     assert_eq!(t.take(), vec![d(C, b"12345678"), d(S, b"0123456789")]);
     assert!(t.s.stream(S).done && !t.s.stream(S).depth_reached);
-    assert!(!t.s.stream(C).done);
-    assert_eq!(t.s.stream(C).depth_rejects, 2);
+    assert!(t.s.stream(C).done);
     // One more byte flags the direction.
     t.seg(S, 5011, 1009, ACK, b"x");
     assert!(t.s.stream(S).depth_reached);
-    assert_eq!(t.s.stream(S).depth_rejects, 1);
     assert_eq!(t.take(), vec![]);
     assert_eq!(t.s.stream(C).delivered, 8);
     assert_eq!(t.s.stream(S).delivered, 10);
@@ -253,15 +251,19 @@ fn depth_out_of_order_beyond_blocks_the_hole() {
     t.seg(C, 1001, 5001, ACK, b"abcde");
     assert_eq!(t.take(), vec![]);
     assert_eq!(t.s.stream(C).delivered, 0);
-    // Accepted out-of-order data before the flag is still delivered once the hole fills up
-    // (here: declared a gap by the ACK).
+    // Out-of-order data accepted before is dropped with the rest of the direction
+    // (Suricata's StreamTcpPruneSession on the packet that reached the depth).
     let mut t = T::new(TcpConfig { depth: 10, ..imm() });
     t.handshake();
     t.seg(C, 1004, 5001, ACK, b"def");
+    assert_eq!(t.s.stream(C).buffered(), 3);
     t.seg(C, 1008, 5001, ACK, b"hijk");
-    assert!(t.s.stream(C).depth_reached);
+    assert!(t.s.stream(C).depth_reached && t.s.stream(C).done);
+    assert_eq!(t.s.stream(C).buffered(), 0);
+    assert_eq!(mem(&t), 0);
     t.seg(S, 5001, 1007, ACK, b"");
-    assert_eq!(t.take(), vec![Got::G(C, 3), d(C, b"def")]);
+    t.flush();
+    assert_eq!(t.take(), vec![]);
 }
 
 #[test]
@@ -301,9 +303,18 @@ fn depth_like_suricata_test45() {
     t.handshake();
     t.seg(C, 1001, 5001, ACK, &[0u8; 100]);
     assert!(!t.s.stream(C).depth_reached);
+    assert!(t.s.events.is_empty());
     t.seg(C, 1101, 5001, ACK, &[0u8; 100]);
     assert!(t.s.stream(C).depth_reached);
     assert_eq!(t.s.stream(C).delivered, 100);
+    // The event is raised on that packet only: the direction is not reassembled any more.
+    assert!(t.s.events.contains(super::StreamEvent::ReassemblyDepthReached));
+    t.seg(C, 1201, 5001, ACK, b"more");
+    assert!(t.s.events.is_empty());
+    t.seg(S, 5001, 1101, ACK, b"ok");
+    assert!(t.s.events.is_empty());
+    t.seg(S, 5003, 1101, ACK, &[1u8; 99]);
+    assert!(t.s.events.contains(super::StreamEvent::ReassemblyDepthReached));
 }
 
 #[test]
@@ -884,15 +895,19 @@ fn gated_depth_caps_delivery() {
         ..TcpConfig::default()
     });
     t.handshake();
-    t.seg(C, 1001, 5001, ACK, b"12345678");
+    t.seg(C, 1001, 5001, ACK, b"1234");
+    t.seg(C, 1005, 5001, ACK, b"5678");
+    t.seg(S, 5001, 1005, ACK, b"");
+    assert_eq!(t.take(), vec![d(C, b"1234")]);
     t.seg(C, 1009, 5001, ACK, b"ABCDEFGH");
-    // Refused whole; what was accepted waits for its ACK as before.
-    assert!(t.s.stream(C).depth_reached);
-    assert_eq!(t.s.stream(C).pending_len(), 8);
-    t.seg(S, 5001, 1017, ACK, b"");
-    assert_eq!(t.take(), vec![d(C, b"12345678")]);
-    assert!(!t.s.stream(C).done);
+    // Refused whole; what was acknowledged went out, what was not is dropped with the
+    // direction (Suricata's StreamTcpPruneSession on the packet).
+    assert!(t.s.stream(C).depth_reached && t.s.stream(C).done);
+    assert_eq!(t.s.stream(C).pending_len(), 0);
     assert_eq!(mem(&t), 0);
+    t.seg(S, 5001, 1017, ACK, b"");
+    t.seg(C, 1009, 5001, ACK, b"AB");
+    assert_eq!(t.take(), vec![]);
     // Exactly up to the depth: delivered, then done.
     t.seg(S, 5001, 1017, ACK, b"0123456789");
     t.seg(C, 1017, 5011, ACK, b"");
