@@ -821,6 +821,15 @@ impl AppLayer {
         }
     }
 
+    /// Detection's look at the parser's open transactions on a packet of direction `dir` (see
+    /// [`crate::Parser::inspect_open`]).
+    pub fn inspect_open(&mut self, dir: Direction, f: &mut dyn FnMut(&crate::Record)) {
+        let dir = if self.flip { dir.reverse() } else { dir };
+        if let Some(parser) = self.parser.as_mut() {
+            parser.inspect_open(dir, f);
+        }
+    }
+
     fn eof_dir(&mut self, dir: Direction, cx: &mut Cx<'_>) {
         let dir = if self.flip { dir.reverse() } else { dir };
         if let Some(parser) = self.parser.as_mut() {

@@ -240,6 +240,14 @@ pub trait Parser: Send {
     fn on_packet(&mut self, dir: Direction, cx: &mut Cx<'_>) {
         let _ = (dir, cx);
     }
+    /// Detection's look at the transactions still open, on a packet of direction `dir`
+    /// (Suricata's `DetectRunTx`, HTTP/1): hands `f`, in order, each open transaction the parser
+    /// worked on in `dir` since the last call for `dir`, or complete in `dir` and not handed
+    /// over complete yet; a side handed over complete is not handed over again. The marks of
+    /// work done in `dir` are cleared. Transactions already emitted are not seen here.
+    fn inspect_open(&mut self, dir: Direction, f: &mut dyn FnMut(&Record)) {
+        let _ = (dir, f);
+    }
 }
 
 /// State a parser hands to the parser of the protocol its flow changes to.

@@ -20,6 +20,7 @@ use rules::{Action, BufferRef, Classifications, Direction, FlowDir, FlowState, P
 use std::sync::Mutex;
 
 mod live_events;
+mod progress;
 
 /// What is shown in an alert for a rule.
 #[derive(Debug, Clone)]
@@ -1196,6 +1197,22 @@ impl Engine {
         rec: &Record,
         tx_id: Option<u64>,
     ) {
+        self.inspect_tx_at(tcx, fd, pkt, rec, tx_id, None);
+    }
+
+    /// [`Engine::inspect_tx`]; with `at` = (side, end of flow), an inspection of that side
+    /// (`true` = to server) only, as the transaction progresses (module `progress`): rules
+    /// whose buffers the transaction has not reached yet wait (unless the flow ends), rules
+    /// evaluated once are not evaluated again.
+    pub(crate) fn inspect_tx_at(
+        &self,
+        tcx: &mut ThreadCtx,
+        fd: &mut FlowDetect,
+        pkt: &PacketInfo<'_>,
+        rec: &Record,
+        tx_id: Option<u64>,
+        at: Option<(bool, bool)>,
+    ) {
         let proto = match rec {
             Record::Http(_) => app::AppProto::Http,
             // `http` rules inspect HTTP/2 transactions too (Suricata's `AppProtoEquals`).
@@ -1232,8 +1249,13 @@ impl Engine {
         let Some((_, groups)) = self.tx.iter().find(|(p, _)| *p == proto) else {
             return;
         };
-        let sides: &[bool] = match rec {
-            Record::Dns(d) => {
+        // A side is over when inspected at its end (always, outside progress inspection).
+        let eof = at.is_some_and(|(_, eof)| eof);
+        let last = |to_server: bool| at.is_none() || eof || progress::side_complete(rec, to_server);
+        let sides: &[bool] = match (at, rec) {
+            (Some((true, _)), _) => &[true],
+            (Some((false, _)), _) => &[false],
+            (None, Record::Dns(d)) => {
                 if d.is_response() {
                     &[false]
                 } else {
@@ -1241,7 +1263,7 @@ impl Engine {
                 }
             }
             // One-direction transactions (SNMP, ...) are inspected on their side only.
-            r => match r.one_direction() {
+            (None, r) => match r.one_direction() {
                 Some(true) => &[true],
                 Some(false) => &[false],
                 None => &[true, false],
@@ -1270,7 +1292,7 @@ impl Engine {
         if pkt.proto == 6 {
             // The transaction's completion triggers raw inspection of what is left
             // (`AppLayerParserTriggerRawStreamReassembly`).
-            for &to_server in sides {
+            for &to_server in sides.iter().filter(|&&s| last(s)) {
                 self.mixed_flush(tcx, fd, usize::from(!to_server), proto);
             }
         }
@@ -1321,8 +1343,21 @@ impl Engine {
                 if !(if to_server { r.tx_dirs.0 } else { r.tx_dirs.1 }) {
                     continue;
                 }
+                let step = at.and(tx_id);
+                if let Some(t) = step {
+                    if fd.txp.done(t, to_server, i) || !(eof || progress::ready(r, rec, to_server)) {
+                        continue;
+                    }
+                }
                 if !self.header_ok(r, &side_pkt) || !conds_ok(r, &side_pkt, &fd.vars) {
                     continue;
+                }
+                if let Some(t) = step {
+                    // Evaluated now: not again once nothing it inspects can change (Suricata's
+                    // stored detect state), or once it matched (below).
+                    if eof || progress::settled(r, rec, to_server) {
+                        fd.txp.mark(t, to_server, i);
+                    }
                 }
                 if !r.c.tx_conds.iter().all(|t| t.matches(rec, to_server)) || !self.xbits_ok(r, &side_pkt) {
                     continue;
@@ -1349,6 +1384,9 @@ impl Engine {
                 }
                 if ok {
                     tcx.alerted.push(i);
+                    if let Some(t) = step {
+                        fd.txp.mark(t, to_server, i);
+                    }
                     if let Some(t) = again {
                         if fd.tx_alerted.len() >= crate::MAX_TX_ALERTED {
                             fd.tx_alerted.pop_front();
@@ -1385,7 +1423,7 @@ impl Engine {
             tcx.cand = cand;
         }
         // The stream chunks seen so far belonged to this transaction (or earlier ones).
-        for &to_server in sides {
+        for &to_server in sides.iter().filter(|&&s| last(s)) {
             if let Some(v) = fd.mixed.get_mut(usize::from(!to_server)) {
                 v.clear();
             }

@@ -39,6 +39,7 @@ pub mod keywords;
 mod mpm;
 mod raw;
 mod threshold;
+mod txprogress;
 mod verdict;
 
 pub use engine::{Engine, RuleMeta};
@@ -46,6 +47,7 @@ pub use input::PacketInfo;
 pub use inspect::RawHit;
 pub use keywords::bits::FlowVars;
 pub use raw::{RawLimits, RawStream};
+pub use txprogress::TxProgress;
 pub use verdict::FlowAction;
 
 use std::net::IpAddr;
@@ -219,6 +221,9 @@ pub struct FlowDetect {
     /// What a matching `pass` or `drop` rule decided for the whole flow (Suricata's
     /// `FLOW_ACTION_PASS` / `FLOW_ACTION_DROP`): no more detection on it (see `verdict`).
     pub action: FlowAction,
+    /// HTTP/1 transactions inspected as they progress: rules evaluated per transaction side,
+    /// sides still to inspect (see [`TxProgress`]).
+    pub txp: TxProgress,
 }
 
 impl FlowDetect {

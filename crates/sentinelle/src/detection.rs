@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wire::{Packet, Timestamp, L4};
 
+mod progress;
 mod raw;
 
 pub use raw::TcpRaw;
@@ -194,7 +195,7 @@ impl Detector {
         pkt: &Packet<'_>,
         facts: &FlowFacts,
         info: &FlowInfo,
-        app: &app::AppLayer,
+        app: &mut app::AppLayer,
         fd: &mut FlowDetect,
         events: &[AppEvent],
         pcap_cnt: u64,
@@ -219,7 +220,7 @@ impl Detector {
         pkt: &Packet<'_>,
         facts: &FlowFacts,
         info: &FlowInfo,
-        app: &app::AppLayer,
+        app: &mut app::AppLayer,
         fd: &mut FlowDetect,
         events: &[AppEvent],
         pcap_cnt: u64,
@@ -310,9 +311,18 @@ impl Detector {
             fd.no_payload = true;
         }
         engine.inspect_packet(&mut self.tcx, fd, &p, facts.tcp_session);
+        if pkt.ip.proto == 6 {
+            let mut base = orient(p, true);
+            base.payload = &[];
+            progress::on_packet(engine, &mut self.tcx, fd, &base, facts.dir, app, events);
+        }
         if !events.is_empty() {
             let base = orient(p, true);
             for ev in events {
+                if matches!(ev.record, app::Record::Http(_)) {
+                    // Inspected as it progressed (module `progress`).
+                    continue;
+                }
                 let mut tp = base;
                 tp.ts = ev.ts.0;
                 tp.payload = &[];
@@ -375,7 +385,11 @@ impl Detector {
         };
         let base = flow_view(info, ts, app, established);
         raw::flush(engine, &mut self.tcx, fd, &base);
+        progress::end_flow(engine, &mut self.tcx, fd, &base, events);
         for ev in events {
+            if matches!(ev.record, app::Record::Http(_)) {
+                continue;
+            }
             let mut tp = base;
             tp.ts = ev.ts.0;
             engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);

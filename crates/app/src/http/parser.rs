@@ -421,7 +421,31 @@ impl HttpParser {
 
     // ------------------------------------------------------------------ data entry
 
+    /// Marks the side `dir` of transaction `id` as worked on (for [`Parser::inspect_open`]).
+    fn touch(&mut self, dir: Direction, id: u64) {
+        if let Some(s) = self.slot_mut(id) {
+            if let Some(u) = s.tx.detect_updated.get_mut(dir_idx(dir)) {
+                *u = true;
+            }
+        }
+    }
+
+    /// Marks the transaction `dir` is filling as worked on.
+    fn touch_current(&mut self, dir: Direction) {
+        if let Some(id) = self.side(dir).tx {
+            self.touch(dir, id);
+        }
+    }
+
     fn feed(&mut self, dir: Direction, data: &[u8], cx: &mut Cx<'_>) {
+        // A transaction worked on is the side's current one at some point: at the start, at
+        // the end, or when its message completes (`message_done`).
+        self.touch_current(dir);
+        self.feed_data(dir, data, cx);
+        self.touch_current(dir);
+    }
+
+    fn feed_data(&mut self, dir: Direction, data: &[u8], cx: &mut Cx<'_>) {
         let max_line = self.cfg.max_line;
         let mut pos = 0usize;
         while pos < data.len() {
@@ -549,7 +573,7 @@ impl HttpParser {
                 Direction::ToServer => self.request_line(line, after, cx),
                 Direction::ToClient => self.response_line(line, after, cx),
             },
-            St::Headers | St::Trailers => self.header_line(dir, line, cx),
+            St::Headers | St::Trailers => self.header_line(dir, line, after, cx),
             St::ChunkLen => {
                 self.count_framing(dir, line.len());
                 match parse_chunk_len(line) {
@@ -724,7 +748,7 @@ impl HttpParser {
 
     // ------------------------------------------------------------------ headers
 
-    fn header_line(&mut self, dir: Direction, line: &[u8], cx: &mut Cx<'_>) {
+    fn header_line(&mut self, dir: Direction, line: &[u8], after: &[u8], cx: &mut Cx<'_>) {
         let Some(id) = self.side(dir).tx else {
             self.give_up(dir);
             return;
@@ -768,6 +792,12 @@ impl HttpParser {
             side.pending.clear();
             side.pending.extend_from_slice(l);
             side.has_pending = true;
+            // libhtp's response side takes a header line at once unless the byte after it
+            // (when there is one in this chunk) folds it; a later folded line is then a header
+            // of its own. (The request side waits for the next byte.)
+            if dir == Direction::ToClient && after.first().is_none_or(|&c| !(is_lws(c) || c == 0)) {
+                self.flush_header(dir, id);
+            }
         }
     }
 
@@ -1082,6 +1112,7 @@ impl HttpParser {
         }
         let frame = if frames { side.frame.end(frame_pos) } else { None };
         if let Some(id) = id {
+            self.touch(dir, id);
             // libhtp's request / response complete callbacks ask for raw inspection.
             if let Some(t) = self.raw_trigger.get_mut(dir_idx(dir)) {
                 *t = true;
@@ -1156,6 +1187,7 @@ impl HttpParser {
 
     fn on_gap_dir(&mut self, dir: Direction, len: u32, cx: &mut Cx<'_>) {
         self.stats.gaps += 1;
+        self.touch_current(dir);
         let len = u64::from(len);
         let state = self.side(dir).state;
         let id = self.side(dir).tx;
@@ -1335,6 +1367,32 @@ impl Parser for HttpParser {
 
     fn take_raw_trigger(&mut self) -> [bool; 2] {
         std::mem::take(&mut self.raw_trigger)
+    }
+
+    fn inspect_open(&mut self, dir: Direction, f: &mut dyn FnMut(&Record)) {
+        let d = dir_idx(dir);
+        let to_server = dir == Direction::ToServer;
+        for slot in self.slots.iter_mut() {
+            let tx = &mut slot.tx;
+            let Some(updated) = tx.detect_updated.get_mut(d) else {
+                continue;
+            };
+            let due = std::mem::take(updated) || tx.side_complete(to_server);
+            if !due || tx.side_inspected(to_server) {
+                continue;
+            }
+            if tx.side_complete(to_server) {
+                if let Some(i) = tx.detect_inspected.get_mut(d) {
+                    *i = true;
+                }
+            }
+            // Lent to detection as a record without copying its buffers.
+            let rec = Record::Http(Box::new(std::mem::take(tx)));
+            f(&rec);
+            if let Record::Http(b) = rec {
+                *tx = *b;
+            }
+        }
     }
 }
 

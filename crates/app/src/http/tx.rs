@@ -150,8 +150,9 @@ impl Headers {
     }
 }
 
-/// Progress of one side of a transaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Progress of one side of a transaction, in order (libhtp's `htp_tx_req_progress_t` /
+/// `htp_tx_res_progress_t`, compared with `<` as Suricata compares them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Progress {
     #[default]
     NotStarted,
@@ -242,6 +243,12 @@ pub struct HttpTx {
     /// `http1.request` / `http1.response` frames); empty unless `HttpConfig::frames`.
     pub request_frame: Vec<u8>,
     pub response_frame: Vec<u8>,
+    /// Per direction (to server, to client): the parser worked on that side since detection
+    /// last looked at the direction (Suricata's `updated_ts` / `updated_tc`).
+    pub(crate) detect_updated: [bool; 2],
+    /// Per direction: detection was handed the side complete (Suricata's
+    /// `APP_LAYER_TX_INSPECTED_FLAG`); it is not handed over again.
+    pub(crate) detect_inspected: [bool; 2],
 }
 
 /// EVE string from bytes, as Suricata's JsonBuilder does: UTF-8 as is, otherwise bytes >= 0x80
@@ -266,6 +273,25 @@ pub(crate) fn eve_str(b: &[u8]) -> Cow<'_, str> {
 const URI_NOT_SEEN: &[u8] = b"/libhtp::request_uri_not_seen";
 
 impl HttpTx {
+    /// Whether the request (`to_server`) or the response side is complete.
+    pub fn side_complete(&self, to_server: bool) -> bool {
+        let p = if to_server {
+            self.request_progress
+        } else {
+            self.response_progress
+        };
+        p == Progress::Complete
+    }
+
+    /// Whether detection was already handed this side complete (by
+    /// [`crate::Parser::inspect_open`]): its inspection is over.
+    pub fn side_inspected(&self, to_server: bool) -> bool {
+        self.detect_inspected
+            .get(usize::from(!to_server))
+            .copied()
+            .unwrap_or(false)
+    }
+
     /// Raises an app-layer event on the transaction (once).
     pub(crate) fn event(&mut self, name: &'static str) {
         if !self.events.contains(&name) {

@@ -39,14 +39,14 @@ pub enum PktType {
 
 /// A parsed header. The packet's protected part is `length` bytes from `hlen`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
+pub struct Header<'a> {
     pub first: u8,
     pub is_long: bool,
     pub ty: PktType,
     pub version: u32,
     /// Whether the header carries the version (the `quic.version` buffer needs a long header).
     pub has_version: bool,
-    pub dcid: Vec<u8>,
+    pub dcid: &'a [u8],
     /// Header length: where the payload (packet number included) starts.
     pub hlen: usize,
     /// Payload length.
@@ -102,9 +102,9 @@ const FLAG_DCID_LEN: u8 = 0x08;
 const FLAG_NONCE: u8 = 0x04;
 const FLAG_VERSION: u8 = 0x01;
 
-impl Header {
+impl<'a> Header<'a> {
     /// Parses the header at the start of `b`; `None` where Suricata's parser fails.
-    pub fn parse(b: &[u8]) -> Option<Header> {
+    pub fn parse(b: &'a [u8]) -> Option<Header<'a>> {
         let mut c = Cur { b, pos: 0 };
         let first = c.u8()?;
         let is_long = first & 0x80 != 0;
@@ -138,7 +138,7 @@ impl Header {
                 ty,
                 version,
                 has_version,
-                dcid: dcid.to_vec(),
+                dcid,
                 hlen: c.pos,
                 length: u16::try_from(c.rest_len()).ok()?,
             });
@@ -150,7 +150,7 @@ impl Header {
                 ty: PktType::Short,
                 version: 0,
                 has_version: false,
-                dcid: Vec::new(),
+                dcid: &[],
                 hlen: 1,
                 length: u16::try_from(c.rest_len()).ok()?,
             });
@@ -224,7 +224,7 @@ impl Header {
             ty,
             version,
             has_version: true,
-            dcid: dcid.to_vec(),
+            dcid,
             hlen: c.pos,
             length,
         })

@@ -378,7 +378,7 @@ impl QuicParser {
                 return;
             }
             if self.keys.is_none() && h.ty == PktType::Initial {
-                self.keys = crypto::initial_keys(h.version, &h.dcid);
+                self.keys = crypto::initial_keys(h.version, h.dcid);
             } else if !to_server && self.keys.is_some() && h.ty == PktType::Retry && !self.has_retried {
                 // The client resends its Initial with new keys (RFC 9000 17.2.5.2: one Retry).
                 self.hello[0] = false;

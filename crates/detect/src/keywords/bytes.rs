@@ -83,6 +83,44 @@ fn parse_str(b: &[u8], base: NumBase) -> Option<u64> {
     u64::from_str_radix(s, radix).ok()
 }
 
+/// `strtoull` on the rest of a buffer, as Suricata's `ByteExtractString` does for a string
+/// count of 0: leading white space, an optional sign (`-` wraps), `0x` before hex digits, then
+/// as many digits as there are. `None` when there is no digit or the value overflows.
+fn parse_str_prefix(b: &[u8], base: NumBase) -> Option<u64> {
+    let radix: u32 = match base {
+        NumBase::Hex => 16,
+        NumBase::Dec => 10,
+        NumBase::Oct => 8,
+    };
+    let mut i = b
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .unwrap_or(b.len());
+    let mut neg = false;
+    if let Some(&c @ (b'+' | b'-')) = b.get(i) {
+        neg = c == b'-';
+        i += 1;
+    }
+    if radix == 16
+        && b.get(i) == Some(&b'0')
+        && matches!(b.get(i + 1), Some(b'x' | b'X'))
+        && b.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit())
+    {
+        i += 2;
+    }
+    let mut v: u64 = 0;
+    let mut digits = 0usize;
+    while let Some(d) = b.get(i).and_then(|&c| (c as char).to_digit(radix)) {
+        v = v.checked_mul(u64::from(radix))?.checked_add(u64::from(d))?;
+        digits += 1;
+        i += 1;
+    }
+    if digits == 0 {
+        return None;
+    }
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
 fn nbytes_ok(n: i64, string: bool) -> Result<usize, CompileError> {
     let max = if string { 23 } else { 8 };
     if n <= 0 || n > max {
@@ -106,8 +144,14 @@ pub struct ByteTestM {
 impl ByteTestM {
     pub fn compile(b: &ByteTest, vars: &VarTable) -> Result<Self, CompileError> {
         let nbytes = num(&b.nbytes, vars)?;
-        if let Num::Val(n) = nbytes {
-            nbytes_ok(n, b.string.is_some())?;
+        match nbytes {
+            // A string of count 0 is read as far as it has digits (Suricata's `strtoull` on
+            // the buffer; ET Open uses it).
+            Num::Val(0) if b.string.is_some() => {}
+            Num::Val(n) => {
+                nbytes_ok(n, b.string.is_some())?;
+            }
+            Num::Var(_) => {}
         }
         Ok(ByteTestM {
             nbytes,
@@ -124,11 +168,23 @@ impl ByteTestM {
         let base = if self.relative { prev as i64 } else { 0 };
         let max = if self.rd.string.is_some() { 23 } else { 8 };
         let n = self.nbytes.get(vars);
-        if !(1..=max).contains(&n) {
-            return false;
-        }
-        let Some(v) = self.rd.read(buf, base + self.offset.get(vars), n as usize) else {
-            return false;
+        let at = base + self.offset.get(vars);
+        let v = match (n, self.rd.string) {
+            (0, Some(radix)) if at >= 0 => {
+                let Some(v) = buf.get(at as usize..).and_then(|rest| parse_str_prefix(rest, radix)) else {
+                    return false;
+                };
+                v
+            }
+            _ => {
+                if !(1..=max).contains(&n) {
+                    return false;
+                }
+                let Some(v) = self.rd.read(buf, at, n as usize) else {
+                    return false;
+                };
+                v
+            }
         };
         let t = self.value.get(vars) as u64;
         let r = match self.op {
@@ -370,6 +426,31 @@ mod tests {
             ..be
         };
         assert_eq!(m.read(&[0xab], 0, 1), Some(0xa));
+    }
+
+    #[test]
+    fn string_count_zero_reads_all_digits() {
+        assert_eq!(parse_str_prefix(b"12345 rest", NumBase::Dec), Some(12345));
+        assert_eq!(parse_str_prefix(b" \t+42x", NumBase::Dec), Some(42));
+        assert_eq!(parse_str_prefix(b"-1", NumBase::Dec), Some(u64::MAX));
+        assert_eq!(parse_str_prefix(b"0x1fz", NumBase::Hex), Some(0x1f));
+        assert_eq!(parse_str_prefix(b"0xz", NumBase::Hex), Some(0));
+        assert_eq!(parse_str_prefix(b"x1", NumBase::Dec), None);
+        assert_eq!(parse_str_prefix(b"", NumBase::Dec), None);
+        assert_eq!(parse_str_prefix(b"99999999999999999999999", NumBase::Dec), None);
+        let t = |rule: &str, buf: &[u8]| {
+            let r = rules::parse_rule(&format!("alert tcp any any -> any any ({rule} sid:1;)")).unwrap();
+            let Some(rules::RuleOption::ByteTest(b)) =
+                r.options.iter().find(|o| matches!(o, rules::RuleOption::ByteTest(_)))
+            else {
+                panic!("no byte_test in {rule}");
+            };
+            ByteTestM::compile(b, &VarTable::default()).unwrap().eval(buf, 0, &[])
+        };
+        assert!(t("byte_test:0,>,1000,0,string,dec;", b"100000 bytes"));
+        assert!(!t("byte_test:0,>,1000,0,string,dec;", b"999 bytes"));
+        assert!(!t("byte_test:0,=,0,0,string,dec;", b"abc"));
+        assert!(t("byte_test:0,=,0,0,string,dec;", b"0"));
     }
 
     #[test]

@@ -315,8 +315,12 @@ impl Stream {
         if !self.known || payload.is_empty() || self.depth_reached {
             return;
         }
-        // Checked even once `done` (all of the depth delivered): the next segment still raises
-        // the flag, as in Suricata.
+        if self.done && (lim.depth == 0 || self.next_off < lim.depth) {
+            // Over for another reason than the depth (reset).
+            return;
+        }
+        // Checked even once `done` with all of the depth delivered: the next segment still
+        // raises the flag, as in Suricata.
         if !self.depth_allows(seq, payload.len(), lim) {
             if self.depth_reached {
                 // Suricata's `StreamTcpPruneSession` on this packet: the direction is over.
