@@ -1319,6 +1319,10 @@ impl Engine {
                 let fetch_ref = &mut fetch;
                 self.candidates(g, Some(&side_pkt), tcx, |b, f| {
                     let Some(bref) = bufs.get(b as usize) else { return };
+                    if at.is_some() && !eof && !progress::buffer_ready(bref.buffer, rec, to_server) {
+                        // Its rules wait: the buffer (a body, say) is not fetched yet.
+                        return;
+                    }
                     let (ts, tc) = buffers::directions_in(bref.buffer, Some(proto));
                     let side = if ts && tc { to_server } else { ts };
                     let p = fetch_ref(b, side, cache_ref);

@@ -94,9 +94,7 @@ impl TxProgress {
 
     /// Whether a transaction waits for its side `to_server` (or, with `None`, any side).
     pub fn has_later(&self, to_server: Option<bool>) -> bool {
-        self.later
-            .iter()
-            .any(|(s, _)| to_server.is_none_or(|t| t == *s))
+        self.later.iter().any(|(s, _)| to_server.is_none_or(|t| t == *s))
     }
 
     /// Takes the transactions waiting for their side `to_server` (`None`: all), in order.

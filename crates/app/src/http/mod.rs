@@ -22,7 +22,30 @@ pub use tx::{Headers, HttpTx, Progress};
 
 /// The app-layer events of Suricata 7.0.10's `app-layer-htp.c` (`http_decoder_event_table`)
 /// that this parser raises, by rule name (`app-layer-event:http.NAME`).
-pub const EVENTS: &[&str] = &[EV_AUTH_UNRECOGNIZED, EV_TOO_MANY_ENCODING_LAYERS];
+pub const EVENTS: &[&str] = &[
+    EV_AUTH_UNRECOGNIZED,
+    EV_TOO_MANY_ENCODING_LAYERS,
+    EV_INVALID_TE_REQUEST,
+    EV_INVALID_TE_RESPONSE,
+];
+
+/// libhtp's `HTP_REQUEST_INVALID_T_E` transaction flag, which Suricata turns into this event
+/// when the request headers are done (`HTPErrorCheckTxRequestFlags`).
+pub(crate) const EV_INVALID_TE_REQUEST: &str = "invalid_transfer_encoding_value_in_request";
+/// Known to Suricata 7.0.10's event table, but nothing raises it (`app-layer-htp.c`: "Invalid
+/// T-E value in response ... <- nothing to replace it"): rules load and never match, as there.
+const EV_INVALID_TE_RESPONSE: &str = "invalid_transfer_encoding_value_in_response";
+
+/// Whether libhtp 0.5.x's `htp_tx_process_request_headers` flags the request
+/// `HTP_REQUEST_INVALID_T_E`: a `Transfer-Encoding` header without the `chunked` token, or
+/// chunked on a protocol below HTTP/1.1 (`htp_parse_protocol` gives 1.1 only for exactly
+/// `HTTP/1.1`; no protocol is 0.9).
+fn invalid_request_te(te: Option<&[u8]>, protocol: Option<&[u8]>) -> bool {
+    match te {
+        None => false,
+        Some(v) => !parser::has_token(v, b"chunked") || protocol != Some(&b"HTTP/1.1"[..]),
+    }
+}
 
 /// An `Authorization` header whose scheme is not Basic, Digest or Bearer
 /// (libhtp's `HTP_AUTH_UNRECOGNIZED`).

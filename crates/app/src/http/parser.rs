@@ -189,10 +189,45 @@ fn contains_nocase(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
-/// `htp_header_has_token` (comma-separated list, case-insensitive).
-fn has_token(v: &[u8], token: &[u8]) -> bool {
-    v.split(|&c| c == b',')
-        .any(|t| t.trim_ascii().eq_ignore_ascii_case(token))
+/// `htp_header_has_token` (comma-separated list, case-insensitive; `token` is lowercase),
+/// libhtp 0.5.x's state machine: leading [`is_space`] skipped, a token matching `token` then
+/// only spaces up to `,` or the end.
+pub(super) fn has_token(v: &[u8], token: &[u8]) -> bool {
+    // 0: in a token, 1: waiting for the next `,`, 2: token matched.
+    let (mut state, mut off) = (0u8, 0usize);
+    for &c in v {
+        match state {
+            0 => {
+                if off == 0 && is_space(c) {
+                    continue;
+                }
+                if token.get(off) == Some(&c.to_ascii_lowercase()) {
+                    off += 1;
+                    if off == token.len() {
+                        state = 2;
+                    }
+                    continue;
+                }
+                off = 0;
+                state = if c == b',' { 0 } else { 1 };
+            }
+            1 => {
+                if c == b',' {
+                    state = 0;
+                }
+            }
+            _ => {
+                if c == b',' {
+                    return true;
+                }
+                if !is_space(c) {
+                    off = 0;
+                    state = 1;
+                }
+            }
+        }
+    }
+    state == 2
 }
 
 /// `htp_parse_content_length`: junk before the digits tolerated, junk after ignored.
@@ -844,6 +879,9 @@ impl HttpParser {
         let (bomb_limit, bomb_ratio) = (self.cfg.decompress_bomb_limit, self.cfg.decompress_bomb_ratio);
         let Some(s) = self.slot_mut(id) else { return };
         let tx = &mut s.tx;
+        if super::invalid_request_te(tx.request_headers.get(b"transfer-encoding"), tx.protocol()) {
+            tx.event(super::EV_INVALID_TE_REQUEST);
+        }
         if tx
             .request_headers
             .get(b"authorization")
@@ -896,7 +934,11 @@ impl HttpParser {
                 if let Some(s) = self.slot_mut(id) {
                     s.tx.error = true;
                 }
+                // libhtp errors out before its request complete callback, so Suricata does
+                // not ask for raw stream inspection here.
+                let raw = self.raw_trigger;
                 self.message_done(Direction::ToServer, cx);
+                self.raw_trigger = raw;
                 self.give_up(Direction::ToServer);
                 return;
             }
@@ -1446,6 +1488,16 @@ mod unit {
     fn tokens_and_lines() {
         assert!(has_token(b"gzip, Chunked", b"chunked"));
         assert!(!has_token(b"chunkedx", b"chunked"));
+        // libhtp's walk: spaces (incl. VT) around a token, junk waits for the next comma.
+        assert!(has_token(b" \x0bchunked\x0b ", b"chunked"));
+        assert!(has_token(b"chunk,chunked", b"chunked"));
+        assert!(!has_token(b"x chunked, y", b"chunked"));
+        assert!(has_token(b"chunked x, chunked", b"chunked"));
+        assert!(!has_token(b"chunked x", b"chunked"));
+        assert!(!has_token(b"chun ked", b"chunked"));
+        assert!(!has_token(b"", b"chunked"));
+        assert!(!has_token(b"cchunked", b"chunked"));
+        assert!(has_token(b"gzip,,CHUNKED,", b"chunked"));
         assert!(response_line_is_body(b"<html>"));
         assert!(!response_line_is_body(b"  http/1.0 200"));
         assert!(looks_like_request_line(b"GET /x HTTP/1.1\r\n"));

@@ -754,3 +754,137 @@ fn auth_schemes_like_libhtp() {
         assert!(unrec(bad), "{bad:?}");
     }
 }
+
+#[test]
+fn invalid_transfer_encoding_event_like_libhtp() {
+    const EV: &str = "invalid_transfer_encoding_value_in_request";
+    let events_of = |req: &[u8]| -> Vec<Vec<&'static str>> {
+        let evs = run(&[Step::Data(Direction::ToServer, req)]);
+        txs(&evs).iter().map(|t| t.events.clone()).collect()
+    };
+    // Valid chunked on HTTP/1.1 (the token may sit in a list): no event.
+    assert_eq!(
+        events_of(b"POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, Chunked \r\n\r\n0\r\n\r\n"),
+        [Vec::<&str>::new()]
+    );
+    // No `chunked` token: the event, and libhtp stops parsing the request side.
+    assert_eq!(
+        events_of(
+            b"POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\nGET /b HTTP/1.1\r\n\r\n"
+        ),
+        [vec![EV]]
+    );
+    // Chunked below HTTP/1.1 (or an unparsable protocol): the event, body still chunked.
+    assert_eq!(
+        events_of(b"POST /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        [vec![EV]]
+    );
+    assert_eq!(
+        events_of(b"POST /a http/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        [vec![EV]]
+    );
+    // An empty value has no token; no header, no event.
+    assert_eq!(
+        events_of(b"POST /a HTTP/1.1\r\nTransfer-Encoding:\r\n\r\n"),
+        [vec![EV]]
+    );
+    assert_eq!(
+        events_of(b"POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\n"),
+        [Vec::<&str>::new()]
+    );
+    // Before the Authorization event, as Suricata's HTPErrorCheckTxRequestFlags sets them.
+    assert_eq!(
+        events_of(b"GET /a HTTP/1.1\r\nAuthorization: NTLM x\r\nTransfer-Encoding: identity\r\n\r\n"),
+        [vec![EV, "request_auth_unrecognized"]]
+    );
+    assert!(super::EVENTS.contains(&EV));
+}
+
+/// What [`Parser::inspect_open`] hands over for `dir`: (tx id, request progress, response
+/// progress) of each transaction.
+fn open_seen(p: &mut HttpParser, dir: Direction) -> Vec<(u64, Progress, Progress)> {
+    let mut v = Vec::new();
+    p.inspect_open(dir, &mut |r| {
+        if let Record::Http(t) = r {
+            v.push((t.tx_id, t.request_progress, t.response_progress));
+        }
+    });
+    v
+}
+
+#[test]
+fn open_transactions_handed_over_per_direction() {
+    let info = flow_info();
+    let mut out = Vec::new();
+    let mut expect = Expectations::default();
+    let mut p = HttpParser::new(&HttpConfig::default());
+    let mut cx = Cx {
+        ts: Timestamp(0),
+        flow: &info,
+        out: &mut out,
+        expect: &mut expect,
+    };
+    // Request line only: worked on to server, nothing to client.
+    p.on_data(ToServer, b"POST /a HTTP/1.1\r\nContent-Length: 4\r\n", &mut cx);
+    assert_eq!(open_seen(&mut p, ToClient), vec![]);
+    assert_eq!(
+        open_seen(&mut p, ToServer),
+        vec![(0, Progress::Headers, Progress::NotStarted)]
+    );
+    // Nothing new: not handed over again.
+    assert_eq!(open_seen(&mut p, ToServer), vec![]);
+    p.on_data(ToServer, b"\r\nab", &mut cx);
+    assert_eq!(
+        open_seen(&mut p, ToServer),
+        vec![(0, Progress::Body, Progress::NotStarted)]
+    );
+    // Complete: handed over once more, then never.
+    p.on_data(ToServer, b"cd", &mut cx);
+    assert_eq!(
+        open_seen(&mut p, ToServer),
+        vec![(0, Progress::Complete, Progress::NotStarted)]
+    );
+    assert_eq!(open_seen(&mut p, ToServer), vec![]);
+    // The response side of the same transaction, as it comes.
+    p.on_data(ToClient, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", &mut cx);
+    assert_eq!(open_seen(&mut p, ToServer), vec![]);
+    assert_eq!(
+        open_seen(&mut p, ToClient),
+        vec![(0, Progress::Complete, Progress::Body)]
+    );
+    p.on_data(ToClient, b"ok", &mut cx);
+    // Complete both ways: emitted for logging, gone from the open ones, the request side
+    // marked as inspected and the response side not.
+    assert_eq!(open_seen(&mut p, ToClient), vec![]);
+    let tx = out.iter().find_map(|e| match &e.record {
+        Record::Http(t) => Some(t),
+        _ => None,
+    });
+    assert!(tx.is_some_and(|t| t.side_inspected(true) && !t.side_inspected(false)));
+}
+
+#[test]
+fn response_header_taken_at_chunk_end() {
+    let info = flow_info();
+    let mut out = Vec::new();
+    let mut expect = Expectations::default();
+    let mut p = HttpParser::new(&HttpConfig::default());
+    let mut cx = Cx {
+        ts: Timestamp(0),
+        flow: &info,
+        out: &mut out,
+        expect: &mut expect,
+    };
+    p.on_data(ToServer, b"GET / HTTP/1.1\r\nHost: a\r\n", &mut cx);
+    p.on_data(ToClient, b"HTTP/1.1 200 OK\r\nServer: x\r\n", &mut cx);
+    let t = p.open_transactions().next().cloned().unwrap_or_default();
+    // libhtp: a response header line is processed as soon as no folding byte follows it;
+    // a request header line waits for the next byte.
+    assert_eq!(t.response_headers.get(b"server"), Some(&b"x"[..]));
+    assert_eq!(t.request_headers.get(b"host"), None);
+    // A folded line in the next chunk is then a header of its own (libhtp's invalid folding).
+    p.on_data(ToClient, b" more\r\n\r\n", &mut cx);
+    let t = p.open_transactions().next().cloned().unwrap_or_default();
+    assert_eq!(t.response_headers.get(b"server"), Some(&b"x"[..]));
+    assert_eq!(t.response_headers.len(), 2);
+}

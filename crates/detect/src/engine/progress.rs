@@ -25,8 +25,8 @@ fn levels(b: Buffer) -> (Progress, Progress) {
     use Buffer::*;
     match b {
         // Set from the request / status line.
-        HttpUri | HttpUriRaw | HttpMethod | HttpRequestLine | HttpProtocol | HttpResponseLine | HttpStatCode
-        | HttpStatMsg => (Progress::Headers, Progress::Headers),
+        HttpUri | HttpUriRaw | HttpMethod | HttpRequestLine | HttpProtocol | HttpResponseLine
+        | HttpStatCode | HttpStatMsg => (Progress::Headers, Progress::Headers),
         // One header: inspected as soon as it is there (libhtp adds headers one by one),
         // given up once the headers are done.
         HttpCookie | HttpUserAgent | HttpHost | HttpHostRaw | HttpAccept | HttpAcceptLang | HttpAcceptEnc
@@ -73,7 +73,15 @@ pub(super) fn ready(r: &CRule, rec: &Record, to_server: bool) -> bool {
     }
     r.c.bufs
         .iter()
-        .all(|(b, _)| have(tx, b.buffer, to_server) >= levels(b.buffer).0)
+        .all(|(b, _)| buffer_ready(b.buffer, rec, to_server))
+}
+
+/// Whether buffer `b` of `rec`, in a rule inspected from side `to_server`, can be inspected.
+pub(super) fn buffer_ready(b: Buffer, rec: &Record, to_server: bool) -> bool {
+    match rec {
+        Record::Http(tx) => have(tx, b, to_server) >= levels(b).0,
+        _ => true,
+    }
 }
 
 /// Whether rule `r`, evaluated from side `to_server` without matching, is given up on that
@@ -250,19 +258,30 @@ mod tests {
         assert!(tcx.alerts.is_empty());
         assert!(!fd.txp.done(0, true, 0));
         assert!(e.has_http_tx_rules(true) && e.has_http_tx_rules(false));
-        assert!(!engine("alert http any any -> any any (msg:\"u\"; http.uri; content:\"/a\"; sid:1;)")
-            .has_http_tx_rules(false));
+        assert!(
+            !engine("alert http any any -> any any (msg:\"u\"; http.uri; content:\"/a\"; sid:1;)")
+                .has_http_tx_rules(false)
+        );
     }
 
     #[test]
     fn buffer_levels() {
         assert_eq!(levels(Buffer::HttpUri), (Progress::Headers, Progress::Headers));
-        assert_eq!(levels(Buffer::HttpStatCode), (Progress::Headers, Progress::Headers));
+        assert_eq!(
+            levels(Buffer::HttpStatCode),
+            (Progress::Headers, Progress::Headers)
+        );
         assert_eq!(levels(Buffer::HttpUserAgent), (Progress::Headers, Progress::Body));
-        assert_eq!(levels(Buffer::HttpResponseHeader), (Progress::Headers, Progress::Complete));
+        assert_eq!(
+            levels(Buffer::HttpResponseHeader),
+            (Progress::Headers, Progress::Complete)
+        );
         assert_eq!(levels(Buffer::HttpHeader), (Progress::Body, Progress::Body));
         assert_eq!(levels(Buffer::FileData), (Progress::Complete, Progress::Complete));
-        assert_eq!(levels(Buffer::HttpRequestBody), (Progress::Complete, Progress::Complete));
+        assert_eq!(
+            levels(Buffer::HttpRequestBody),
+            (Progress::Complete, Progress::Complete)
+        );
         assert!(Progress::Headers < Progress::Body && Progress::Body < Progress::Complete);
     }
 }

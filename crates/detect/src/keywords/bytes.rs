@@ -171,7 +171,10 @@ impl ByteTestM {
         let at = base + self.offset.get(vars);
         let v = match (n, self.rd.string) {
             (0, Some(radix)) if at >= 0 => {
-                let Some(v) = buf.get(at as usize..).and_then(|rest| parse_str_prefix(rest, radix)) else {
+                let Some(v) = buf
+                    .get(at as usize..)
+                    .and_then(|rest| parse_str_prefix(rest, radix))
+                else {
                     return false;
                 };
                 v
@@ -440,12 +443,16 @@ mod tests {
         assert_eq!(parse_str_prefix(b"99999999999999999999999", NumBase::Dec), None);
         let t = |rule: &str, buf: &[u8]| {
             let r = rules::parse_rule(&format!("alert tcp any any -> any any ({rule} sid:1;)")).unwrap();
-            let Some(rules::RuleOption::ByteTest(b)) =
-                r.options.iter().find(|o| matches!(o, rules::RuleOption::ByteTest(_)))
+            let Some(rules::RuleOption::ByteTest(b)) = r
+                .options
+                .iter()
+                .find(|o| matches!(o, rules::RuleOption::ByteTest(_)))
             else {
                 panic!("no byte_test in {rule}");
             };
-            ByteTestM::compile(b, &VarTable::default()).unwrap().eval(buf, 0, &[])
+            ByteTestM::compile(b, &VarTable::default())
+                .unwrap()
+                .eval(buf, 0, &[])
         };
         assert!(t("byte_test:0,>,1000,0,string,dec;", b"100000 bytes"));
         assert!(!t("byte_test:0,>,1000,0,string,dec;", b"999 bytes"));
