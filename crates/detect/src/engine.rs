@@ -89,6 +89,27 @@ struct CRule {
     pkt_too: bool,
 }
 
+impl CRule {
+    /// Suricata's `SIG_TYPE_APPLAYER` (detect-engine-build.c, `SignatureSetType`): an app-layer
+    /// rule with no match, payload or buffer keyword (flowbits `set` and thresholds aside).
+    fn applayer_only(&self) -> bool {
+        let c = &self.c;
+        matches!(self.kind, Kind::Header { ip_only: false })
+            && self.app.is_some()
+            && !self.pd_only
+            && c.conds.is_empty()
+            && c.payload.is_none()
+            && c.bufs.is_empty()
+            && c.hdr_bufs.is_empty()
+            && c.flow.is_none()
+            && !c.has_dsize
+            && c.app_layer_protocol.is_none()
+            && c.base64_data.is_none()
+            && c.tx_conds.is_empty()
+            && c.xbit_conds.is_empty()
+    }
+}
+
 /// A prefilter: one automaton over one buffer. Patterns are deduplicated: unique pattern `p`
 /// stands for the rules `rules[ranges[p].0..ranges[p].1]`.
 #[derive(Debug)]
@@ -1039,6 +1060,30 @@ impl Engine {
         tcx.cand = cand;
     }
 
+    /// Inspects a flow-end pseudo packet (Suricata's flow-timeout packet, a TCP packet without
+    /// payload flagged `PKT_PSEUDO_STREAM_END`) with the packet rules that run on it: Suricata
+    /// skips its `SIG_TYPE_PKT` rules there (detect.c, `DetectRulePacketRules`), which leaves
+    /// the app-layer rules without any keyword to match (`SIG_TYPE_APPLAYER`, such as
+    /// `alert tls any any -> any any (sid:1;)`). IP-only rules ran on the first packets; the
+    /// stream and transaction parts are inspected apart.
+    pub fn inspect_pseudo_packet(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
+        let dir = usize::from(!pkt.to_server);
+        let Some(g) = self.pkt.get(pkt_index(pkt_group(pkt.proto), dir, true)) else {
+            return;
+        };
+        self.candidates(g, Some(pkt), tcx, |_, _| {});
+        let cand = std::mem::take(&mut tcx.cand);
+        for &i in &cand {
+            let Some(r) = self.rules.get(i as usize) else {
+                continue;
+            };
+            if r.applayer_only() {
+                self.try_rule(i, r, tcx, fd, pkt, None);
+            }
+        }
+        tcx.cand = cand;
+    }
+
     /// Inspects a chunk of reassembled TCP stream data (`pkt.payload`, `pkt.stream == true`).
     pub fn inspect_stream(&self, tcx: &mut ThreadCtx, fd: &mut FlowDetect, pkt: &PacketInfo<'_>) {
         self.inspect_stream_rules(tcx, fd, pkt);
@@ -1228,6 +1273,8 @@ impl Engine {
             // Only `app-layer-event` inspects SMTP transactions.
             Record::Smtp(_) => app::AppProto::Smtp,
             Record::FtpData(_) => app::AppProto::FtpData,
+            // Only `ftpbounce` inspects FTP control transactions.
+            Record::Ftp(_) => app::AppProto::Ftp,
             Record::Dcerpc(_) => app::AppProto::Dcerpc,
             Record::Snmp(_) => app::AppProto::Snmp,
             Record::Krb5(_) => app::AppProto::Krb5,
@@ -1289,7 +1336,8 @@ impl Engine {
             cache.len() - 1
         };
         tcx.alerted.clear();
-        if pkt.proto == 6 {
+        // (FTP's parser does not ask for raw inspection.)
+        if pkt.proto == 6 && proto != app::AppProto::Ftp {
             // The transaction's completion triggers raw inspection of what is left
             // (`AppLayerParserTriggerRawStreamReassembly`).
             for &to_server in sides.iter().filter(|&&s| last(s)) {
@@ -1502,6 +1550,10 @@ impl Engine {
         }
         if let Some(list) = &r.c.payload {
             if p.payload.is_empty() {
+                return;
+            }
+            // `asn1` decodes the packet's own payload, not a stream chunk (keywords/asn1.rs).
+            if p.stream && matches!(list.steps.last(), Some(keywords::Step::Asn1(_))) {
                 return;
             }
             if !inspect(list, p.payload, &mut tcx.vars) {

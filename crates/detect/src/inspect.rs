@@ -145,6 +145,16 @@ fn run(
         // Whole-buffer lookups; a failure ends the inspection (`discontinue_matching`).
         Step::Dataset(d) => d.matches(buf) && run(list, i + 1, buf, prev, vars, budget, rec),
         Step::Datarep(d) => d.matches(buf) && run(list, i + 1, buf, prev, vars, budget, rec),
+        // Checked once after the payload keywords matched: a failure ends the inspection
+        // without trying other matches of the keywords before it.
+        Step::Asn1(a) => {
+            if a.matches(buf, prev) {
+                run(list, i + 1, buf, prev, vars, budget, rec)
+            } else {
+                *budget = 0;
+                false
+            }
+        }
         // `DetectBase64DecodeDoMatch` then `DetectBase64DataDoMatch`: a terminal list.
         Step::Base64Decode(b) => {
             let Some(data) = &b.data else { return false };

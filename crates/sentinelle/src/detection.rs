@@ -12,8 +12,10 @@ use std::sync::Arc;
 use wire::{Packet, Timestamp, L4};
 
 mod progress;
+mod pseudo;
 mod raw;
 
+pub use pseudo::{PseudoPackets, TxTrack};
 pub use raw::TcpRaw;
 
 /// Suricata's default classification.config (used when none lies beside the rules).
@@ -74,6 +76,8 @@ pub struct Detector {
     tcx: ThreadCtx,
     /// [`Detector::drop_pending`].
     flow_dropped: bool,
+    /// The pending alerts come from a flow's end (Suricata's flow-timeout pseudo packets).
+    flow_end: bool,
 }
 
 fn app_proto(app: &app::AppLayer) -> (Option<app::AppProto>, [Option<app::AppProto>; 2]) {
@@ -179,6 +183,7 @@ impl Detector {
             engine,
             tcx: ThreadCtx::default(),
             flow_dropped: false,
+            flow_end: false,
         }
     }
 
@@ -347,7 +352,8 @@ impl Detector {
 
     /// The flow ended: inspects the stream data left and the records its closing produced.
     /// `live_to_server` is how many app-layer events the open transaction had once the
-    /// to-server direction was flushed (Suricata's to-server flow-timeout pseudo packet).
+    /// to-server direction was flushed (Suricata's to-server flow-timeout pseudo packet);
+    /// `pseudo` the flow-end pseudo packets of a TCP flow, on which the packet rules run.
     #[allow(clippy::too_many_arguments)]
     pub fn end_flow(
         &mut self,
@@ -358,12 +364,14 @@ impl Detector {
         events: &[AppEvent],
         established: bool,
         live_to_server: usize,
+        pseudo: &PseudoPackets,
     ) {
         if fd.action != FlowAction::None {
             return;
         }
+        self.flow_end = info.proto == 6;
         let start = self.tcx.alerts.len();
-        self.end_flow_all(info, ts, app, fd, events, established, live_to_server);
+        self.end_flow_all(info, ts, app, fd, events, established, live_to_server, pseudo);
         if let Some(engine) = self.engine.as_deref() {
             engine.finalize(&mut self.tcx, Some(fd), start);
         }
@@ -379,11 +387,20 @@ impl Detector {
         events: &[AppEvent],
         established: bool,
         live_to_server: usize,
+        pseudo: &PseudoPackets,
     ) {
         let Some(engine) = self.engine.as_deref() else {
             return;
         };
         let base = flow_view(info, ts, app, established);
+        // The packet rules on the pseudo packets, to server first.
+        for (to_server, on) in [(true, pseudo.dirs[0]), (false, pseudo.dirs[1])] {
+            if on && info.proto == 6 {
+                let mut p = pseudo::packet(&base, info, pseudo, to_server);
+                p.no_payload = fd.no_payload;
+                engine.inspect_pseudo_packet(&mut self.tcx, fd, &p);
+            }
+        }
         raw::flush(engine, &mut self.tcx, fd, &base);
         progress::end_flow(engine, &mut self.tcx, fd, &base, events);
         for ev in events {
@@ -469,9 +486,10 @@ impl Detector {
             return 0;
         };
         let n = self.tcx.alerts.len() as u64;
+        let flow_end = std::mem::take(&mut self.flow_end);
         for a in self.tcx.alerts.drain(..) {
             let Some(m) = engine.meta(a.rule) else { continue };
-            write_alert(out, engine, m, &a, vlan);
+            write_alert(out, engine, m, &a, vlan, flow_end);
         }
         n
     }
@@ -521,7 +539,14 @@ pub(crate) struct AlertBody<'a> {
     pub explain: Option<Vec<ExplainOut<'a>>>,
 }
 
-fn write_alert(out: &mut LineBuf, engine: &Engine, m: &detect::RuleMeta, a: &detect::Alert, vlan: &[u16]) {
+fn write_alert(
+    out: &mut LineBuf,
+    engine: &Engine,
+    m: &detect::RuleMeta,
+    a: &detect::Alert,
+    vlan: &[u16],
+    flow_end: bool,
+) {
     let mut env = Envelope::new(Timestamp(a.ts), "alert");
     env.flow_id = a.flow_id;
     env.pcap_cnt = a.pcap_cnt;
@@ -530,7 +555,12 @@ fn write_alert(out: &mut LineBuf, engine: &Engine, m: &detect::RuleMeta, a: &det
     env.src = Some((a.src, ports.then_some(a.sport)));
     env.dst = Some((a.dst, ports.then_some(a.dport)));
     env.vlan = vlan;
-    env.pkt_src = a.pcap_cnt.map(|_| "wire/pcap");
+    env.pkt_src = match a.pcap_cnt {
+        Some(_) => Some("wire/pcap"),
+        // Suricata's `PKT_SRC_FFR`.
+        None if flow_end => Some("stream (flow timeout)"),
+        None => None,
+    };
     env.tx_id = a.tx_id;
     let metadata = m
         .metadata()

@@ -35,6 +35,8 @@ pub struct PerFlow {
     pub detect: detect::FlowDetect,
     /// A `drop`/`reject` rule matched: as Suricata (IDS mode too), no end-of-flow flush.
     pub dropped: bool,
+    /// When the app layer changed and each side's detection last saw it (flow-end pseudo packets).
+    pub tx_track: crate::detection::TxTrack,
 }
 
 /// Counters one worker keeps besides its stages' own.
@@ -219,6 +221,7 @@ impl Worker {
                 app,
                 sense,
                 detect: fd,
+                tx_track,
                 ..
             } = &mut flow.app;
             match &pkt.l4 {
@@ -226,13 +229,19 @@ impl Worker {
                     if let Some(sess) = &mut flow.tcp {
                         let app_cfg = &self.cfg.app;
                         app.set_tcp_midstream(sess.midstream && !sess.midstream_synack);
+                        let mut fed = [false; 2];
                         sess.on_segment(dir, t, pkt.payload, &self.cfg.flow.tcp, &mut |d, chunk| {
                             if let (true, flow::Chunk::Data(b)) = (det_on, chunk) {
                                 fd.push_stream(d.index(), b);
                             }
+                            if let Some(f) = fed.get_mut(d.index()) {
+                                *f = true;
+                            }
                             app.on_tcp(app_cfg, d, chunk, &mut cx)
                         });
                         facts.stream_events = sess.events;
+                        let closed = sess.state == flow::TcpState::Closed;
+                        tx_track.on_packet(dir, fed, closed, || app.live_record().is_some());
                     }
                     if !pkt.payload.is_empty() && app.proto() == Some(AppProto::Ssh) {
                         self.sensors.ssh_segment(ts, &info, sense, dir, pkt.payload);
@@ -249,6 +258,7 @@ impl Worker {
             if app.take_reversed() {
                 // The app layer found the first data was the server's (Suricata's FlowSwap).
                 flow.swap_direction();
+                flow.app.tx_track.swap();
                 info = flow_info(flow);
                 facts.dir = dir.reverse();
             }
@@ -344,6 +354,7 @@ impl Worker {
         let info = flow_info(&f);
         // App-layer events of the open transaction once the to-server side is flushed.
         let mut live_to_server = usize::MAX;
+        let mut pseudo = crate::detection::PseudoPackets::default();
         {
             let mut cx = Cx {
                 ts: f.last,
@@ -358,12 +369,14 @@ impl Worker {
                         app,
                         detect: fd,
                         dropped,
+                        tx_track,
                         ..
                     },
                 ..
             } = &mut f;
             let dropped = *dropped;
             if let Some(sess) = tcp.as_mut().filter(|_| !dropped) {
+                pseudo = crate::detection::PseudoPackets::of(sess, app, tx_track, now);
                 let app_cfg = &self.cfg.app;
                 let det_on = self.det.enabled();
                 // To-server first, then to-client, with the end of each direction signalled in
@@ -389,6 +402,7 @@ impl Worker {
         // Detection on the flushed data may find the flow runs the other way.
         let info = if f.app.app.take_reversed() {
             f.swap_direction();
+            pseudo.swap();
             flow_info(&f)
         } else {
             info
@@ -399,7 +413,7 @@ impl Worker {
             });
             let PerFlow { app, detect: fd, .. } = &mut f.app;
             self.det
-                .end_flow(&info, f.last, app, fd, &self.events, established, live_to_server);
+                .end_flow(&info, f.last, app, fd, &self.events, established, live_to_server, &pseudo);
             let vlan = &f.vlan[..usize::from(f.vlan_count.min(2))];
             self.stats.alerts += self.det.write(&mut self.out, vlan);
         }

@@ -57,6 +57,19 @@ pub struct FtpRecord {
     /// For PASS: `Some(true)` on a 2xx reply (230), `Some(false)` on a 5xx reply (530).
     #[serde(skip)]
     pub login: Option<bool>,
+    /// The connection's state when the record was handed to detection, for `ftpbounce`: set
+    /// when the last command parsed was PORT (Suricata's `state->command`).
+    #[serde(skip)]
+    pub port_state: Option<Box<PortState>>,
+}
+
+/// What Suricata's `ftpbounce` reads from the FTP state: the last PORT (or EPRT) line as it
+/// came (`state->port_line`, without its end of line) and the flow's client address
+/// (`f->src`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortState {
+    pub port_line: Vec<u8>,
+    pub client: std::net::IpAddr,
 }
 
 /// EVE `ftp_data` object.
@@ -205,7 +218,8 @@ impl FtpParser {
         match cmd {
             "PORT" | "EPRT" => {
                 self.port_line.clear();
-                self.port_line.extend_from_slice(&line[..line.len().min(256)]);
+                self.port_line
+                    .extend_from_slice(&line[..line.len().min(MAX_LINE)]);
             }
             "RETR" | "STOR" => {
                 if self.dyn_port == 0 || line.len() < 6 {
@@ -335,9 +349,15 @@ impl FtpParser {
         while i < self.txs.len() {
             let over = self.txs.len() > MAX_TX;
             if self.txs[i].done || all || over {
-                if let Some(tx) = self.txs.remove(i) {
+                if let Some(mut tx) = self.txs.remove(i) {
                     if over && !tx.done && !all {
                         self.tx_overflow += 1;
+                    }
+                    if self.command == Some("PORT") {
+                        tx.rec.port_state = Some(Box::new(PortState {
+                            port_line: self.port_line.clone(),
+                            client: cx.flow.client,
+                        }));
                     }
                     cx.out.push(AppEvent {
                         ts: cx.ts,
@@ -703,6 +723,34 @@ mod tests {
         assert_eq!(parse_eprt(b"EPRT |2|::1|5282|"), Some(5282));
         assert_eq!(parse_port(b"PORT 1,2,3,4,300,1"), None);
         assert_eq!(parse_epsv(b"229 (|||0|)"), None);
+    }
+
+    #[test]
+    fn port_state_for_ftpbounce() {
+        let mut h = Harness::new();
+        let mut p = FtpParser::new();
+        h.feed(&mut p, Direction::ToServer, b"USER a\r\n");
+        h.feed(&mut p, Direction::ToClient, b"331 ok\r\n");
+        h.feed(&mut p, Direction::ToServer, b"PORT 10,0,0,9,4,1\r\n");
+        h.feed(&mut p, Direction::ToClient, b"200 ok\r\n");
+        // Pipelined: the PORT reply comes once NOOP is the last command.
+        h.feed(&mut p, Direction::ToServer, b"PORT 1,2,3,4,4,1\r\nNOOP\r\n");
+        h.feed(&mut p, Direction::ToClient, b"200 ok\r\n200 ok\r\n");
+        let states: Vec<_> = h
+            .out
+            .iter()
+            .map(|e| match &e.record {
+                Record::Ftp(r) => r.port_state.as_ref().map(|s| s.port_line.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(states, [None, Some(b"PORT 10,0,0,9,4,1".to_vec()), None, None]);
+        let Record::Ftp(r) = &h.out[1].record else {
+            panic!()
+        };
+        assert_eq!(r.port_state.as_ref().map(|s| s.client), Some(h.flow.client));
+        // Not logged.
+        assert!(!serde_json::to_string(&**r).unwrap().contains("port_state"));
     }
 
     #[test]

@@ -80,7 +80,8 @@ impl Engine {
                     | TxCond::DceIface(_)
                     | TxCond::DceOpnum(_)
                     | TxCond::AppUint(_)
-                    | TxCond::Cip(_) => true,
+                    | TxCond::Cip(_)
+                    | TxCond::Ftpbounce => true,
                 });
                 if !all_set || !self.header_ok(r, &side_pkt) || !conds_ok(r, &side_pkt, &fd.vars) {
                     continue;

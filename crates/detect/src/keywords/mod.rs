@@ -6,6 +6,7 @@
 
 pub mod app_layer_event;
 pub mod app_uint;
+pub mod asn1;
 pub mod base64;
 pub mod bits;
 pub mod bytes;
@@ -16,6 +17,7 @@ pub mod enip;
 pub mod events;
 pub mod file;
 pub mod frame;
+pub mod ftpbounce;
 pub mod header;
 pub mod pcre;
 pub mod quic;
@@ -120,6 +122,8 @@ pub const SUPPORTED: &[&str] = &[
     "snmp.pdu_type",
     "krb5_msg_type",
     "krb5_err_code",
+    "ftpbounce",
+    "asn1",
 ];
 
 /// Why a rule cannot be loaded exactly.
@@ -192,6 +196,8 @@ pub enum Step {
     Dataset(Box<dataset::DatasetM>),
     /// `datarep` (whole buffer).
     Datarep(Box<dataset::DatarepM>),
+    /// `asn1`: always the last step of the payload list (see [`asn1`]).
+    Asn1(Box<asn1::Asn1M>),
 }
 
 impl Step {
@@ -207,7 +213,9 @@ impl Step {
             Step::IsDataAt { relative, .. } => *relative,
             // `base64_decode` does not set `DETECT_CONTENT_RELATIVE_NEXT` on the keyword before
             // it: a failed decode does not make that keyword look for its next occurrence.
-            Step::Bsize(_) | Step::Base64Decode(_) | Step::Dataset(_) | Step::Datarep(_) => false,
+            Step::Bsize(_) | Step::Base64Decode(_) | Step::Dataset(_) | Step::Datarep(_) | Step::Asn1(_) => {
+                false
+            }
         }
     }
 }
@@ -380,6 +388,7 @@ pub fn compile_with(
 ) -> Result<Compiled, CompileError> {
     let mut c = Compiled::default();
     let mut vars = VarTable::default();
+    let mut asn1 = None;
     for opt in &rule.options {
         match opt {
             RuleOption::Msg(_)
@@ -478,6 +487,13 @@ pub fn compile_with(
                 .conds
                 .push(Cond::PktEvent(events::PktEventM::compile(*kind, name)?)),
             RuleOption::Xbits(x) => xbits::compile(x, names, &mut c)?,
+            RuleOption::Ftpbounce => c.tx_conds.push(tls_version::TxCond::Ftpbounce),
+            RuleOption::Asn1(a) => {
+                if asn1.is_some() {
+                    return Err(CompileError::new("asn1", "more than one asn1"));
+                }
+                asn1 = Some(asn1::Asn1M::compile(a)?);
+            }
             RuleOption::FileMatch { kind, negated, value } => {
                 file::compile_match(*kind, *negated, value, &mut c, &vars)?
             }
@@ -568,6 +584,23 @@ pub fn compile_with(
         }
     }
     attach_base64_data(&mut c)?;
+    ftpbounce::check(&c)?;
+    if let Some(a) = asn1 {
+        // Suricata's packet match list runs after the whole payload list, from its offset.
+        // Without payload keywords (no offset of the rule's own) or in an app-layer rule it
+        // is not enforced here.
+        let Some(list) = c
+            .payload
+            .as_mut()
+            .filter(|_| c.bufs.is_empty() && c.tx_conds.is_empty())
+        else {
+            return Err(CompileError::new(
+                "asn1",
+                "only supported after payload keywords in a packet/stream rule",
+            ));
+        };
+        list.steps.push(Step::Asn1(Box::new(a)));
+    }
     if let Some(p) = c.payload.as_mut() {
         p.finish();
     }

@@ -19,6 +19,8 @@ pub enum TxCond {
     AppUint(super::app_uint::AppUintM),
     /// `cip_service` on an ENIP transaction.
     Cip(super::enip::CipServiceM),
+    /// `ftpbounce` (see [`super::ftpbounce`]).
+    Ftpbounce,
 }
 
 impl TxCond {
@@ -30,6 +32,7 @@ impl TxCond {
             TxCond::DceIface(_) | TxCond::DceOpnum(_) => app::AppProto::Dcerpc,
             TxCond::AppUint(m) => m.proto(),
             TxCond::Cip(_) => app::AppProto::Enip,
+            TxCond::Ftpbounce => app::AppProto::Ftp,
         }
     }
 
@@ -42,6 +45,7 @@ impl TxCond {
             TxCond::DceOpnum(_) => "dcerpc.opnum",
             TxCond::AppUint(m) => super::app_uint::keyword(m.field),
             TxCond::Cip(_) => "cip_service",
+            TxCond::Ftpbounce => "ftpbounce",
         }
     }
 
@@ -62,6 +66,7 @@ impl TxCond {
             (TxCond::DceOpnum(m), Record::Smb(_)) => super::smb::opnum_matches(m, rec),
             (TxCond::AppUint(m), rec) => m.matches(rec, to_server),
             (TxCond::Cip(m), Record::Enip(t)) => m.matches(t),
+            (TxCond::Ftpbounce, rec) => super::ftpbounce::matches(rec, to_server),
             _ => false,
         }
     }
