@@ -412,8 +412,16 @@ impl Worker {
                 t.state >= flow::TcpState::Established
             });
             let PerFlow { app, detect: fd, .. } = &mut f.app;
-            self.det
-                .end_flow(&info, f.last, app, fd, &self.events, established, live_to_server, &pseudo);
+            self.det.end_flow(
+                &info,
+                f.last,
+                app,
+                fd,
+                &self.events,
+                established,
+                live_to_server,
+                &pseudo,
+            );
             let vlan = &f.vlan[..usize::from(f.vlan_count.min(2))];
             self.stats.alerts += self.det.write(&mut self.out, vlan);
         }

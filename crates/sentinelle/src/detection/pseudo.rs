@@ -40,7 +40,13 @@ impl TxTrack {
     /// `open_tx` (asked once, when the session closes) tells whether the parser has a
     /// transaction open that the end of stream completes (TLS); later ends of stream change
     /// nothing but still count as updates.
-    pub fn on_packet(&mut self, dir: Direction, fed: [bool; 2], closed: bool, open_tx: impl FnOnce() -> bool) {
+    pub fn on_packet(
+        &mut self,
+        dir: Direction,
+        fed: [bool; 2],
+        closed: bool,
+        open_tx: impl FnOnce() -> bool,
+    ) {
         if fed.iter().any(|&f| f) || (closed && !self.closed && open_tx()) {
             self.gen = self.gen.wrapping_add(1).max(1);
         }
@@ -109,7 +115,12 @@ impl PseudoPackets {
 
 /// The pseudo packet of direction `to_server` (`base`: the flow seen client → server): TCP
 /// without flags or payload, window 10, TTL 64, ack 0, established, no pcap packet number.
-pub(super) fn packet<'a>(base: &PacketInfo<'a>, info: &FlowInfo, pp: &PseudoPackets, to_server: bool) -> PacketInfo<'a> {
+pub(super) fn packet<'a>(
+    base: &PacketInfo<'a>,
+    info: &FlowInfo,
+    pp: &PseudoPackets,
+    to_server: bool,
+) -> PacketInfo<'a> {
     let mut p = super::orient(*base, to_server);
     let v6 = info.client.is_ipv6();
     p.ts = pp.ts.0;
@@ -227,12 +238,19 @@ mod tests {
         };
         let p = packet(&base, &info, &pp, false);
         assert_eq!((p.src, p.dst, p.to_server), (info.server, info.client, false));
-        assert_eq!((p.tcp_seq, p.tcp_ack, p.tcp_window, p.ttl), (Some(200), Some(0), Some(10), 64));
+        assert_eq!(
+            (p.tcp_seq, p.tcp_ack, p.tcp_window, p.ttl),
+            (Some(200), Some(0), Some(10), 64)
+        );
         assert_eq!((p.pcap_cnt, p.ts, p.ip_hdr_len), (None, 5, 20));
         let mut tcx = ThreadCtx::default();
         let mut fd = FlowDetect::default();
         e.inspect_pseudo_packet(&mut tcx, &mut fd, &p);
-        let mut sids: Vec<u32> = tcx.alerts.iter().filter_map(|a| e.meta(a.rule).map(|m| m.sid)).collect();
+        let mut sids: Vec<u32> = tcx
+            .alerts
+            .iter()
+            .filter_map(|a| e.meta(a.rule).map(|m| m.sid))
+            .collect();
         sids.sort_unstable();
         assert_eq!(sids, vec![1, 4]);
         assert!(tcx.alerts.iter().all(|a| a.pcap_cnt.is_none() && !a.to_server));
