@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let link = LINKS[usize::from(sel & 0x7) % LINKS.len()];
     let opts = DecodeOptions {
         checksums: sel & 0x80 != 0,
+        keep_invalid: sel & 0x08 != 0,
     };
     let mut tunnels = if sel & 0x40 != 0 {
         // Everything open, Teredo looked for on every UDP packet.
