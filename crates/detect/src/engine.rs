@@ -135,7 +135,41 @@ struct Group {
     id: u32,
     /// Rules without a prefilter pattern, checked every time, in evaluation order.
     always: Vec<u32>,
+    /// `always` split for header checks: rules whose source is a short IPv4 list (ET's
+    /// address-list rules: TOR nodes, compromised hosts, ...) indexed by source address, and
+    /// the others, checked one by one.
+    by_src: AddrIndex,
+    rest: Vec<u32>,
     mpm: Vec<Mpm>,
+}
+
+/// Rules by IPv4 source range: `(lo, hi, rule)` sorted by `lo`, and per entry the largest `hi`
+/// up to it, so the entries containing an address are found by a binary search and a short
+/// walk back.
+#[derive(Debug, Default)]
+struct AddrIndex {
+    ranges: Vec<(u32, u32, u32)>,
+    max_hi: Vec<u32>,
+}
+
+/// Rules whose source covers at most this many IPv4 addresses (and no IPv6 one) are indexed.
+const ADDR_INDEX_MAX: u64 = 1 << 16;
+
+impl AddrIndex {
+    /// Calls `f` with every rule whose source contains `ip` (maybe more than once).
+    fn each(&self, ip: u32, f: &mut impl FnMut(u32)) {
+        let end = self.ranges.partition_point(|&(lo, _, _)| lo <= ip);
+        for k in (0..end).rev() {
+            if self.max_hi.get(k).is_none_or(|&m| m < ip) {
+                break;
+            }
+            if let Some(&(_, hi, r)) = self.ranges.get(k) {
+                if ip <= hi {
+                    f(r);
+                }
+            }
+        }
+    }
 }
 
 const PAYLOAD: u16 = u16::MAX;
@@ -218,10 +252,12 @@ fn pkt_index(pg: usize, dir: usize, tcp_stream: bool) -> usize {
     pg * 4 + dir * 2 + usize::from(pg == 0 && tcp_stream)
 }
 
-/// Packet groups: 4 protocol groups, 2 directions, in a TCP session or not. They come twice
-/// in `Engine::pkt`: all rules, then (at `PKT_GROUPS + pkt_index`) only the rules that a
-/// payload longer than [`BIG_PAYLOAD`] can match — most packet-only payload rules bound `dsize`
-/// far below a full segment, so full segments are not scanned for their patterns.
+/// Packet groups: 4 protocol groups, 2 directions, in a TCP session or not. They come three
+/// times in `Engine::pkt`: all rules (for SYN packets); then (at `PKT_GROUPS + pkt_index`) for
+/// packets without SYN whose payload is longer than [`BIG_PAYLOAD`], the rules such a packet
+/// can match — most packet-only payload rules bound `dsize` far below a full segment, so full
+/// segments are not scanned for their patterns; then (at `2 * PKT_GROUPS + pkt_index`) for
+/// other packets without SYN, the rules not requiring SYN (see [`needs_syn`]).
 const PKT_GROUPS: usize = 16;
 
 /// Payload length above which a packet meets the "big" packet groups.
@@ -260,6 +296,19 @@ fn scan_limit(end: usize) -> usize {
         .copied()
         .find(|&l| end <= l)
         .unwrap_or(usize::MAX)
+}
+
+/// Whether a rule's `flags` require SYN (`flags:S`, `flags:+S`, not ignoring it): such rules
+/// are left out of the packet groups of packets without SYN (most of ET's address-list rules).
+fn needs_syn(c: &Compiled) -> bool {
+    c.conds.iter().any(|k| match k {
+        Cond::Flags(f) => {
+            matches!(f.mode, rules::FlagsMode::Exact | rules::FlagsMode::All)
+                && f.flags & 0x02 != 0
+                && f.ignore & 0x02 == 0
+        }
+        _ => false,
+    })
 }
 
 /// The largest payload a rule's `dsize` conditions allow.
@@ -696,14 +745,24 @@ impl Engine {
                     .filter(|&i| {
                         self.rules
                             .get(i as usize)
-                            .is_some_and(|r| max_dsize(&r.c) > BIG_PAYLOAD)
+                            .is_some_and(|r| max_dsize(&r.c) > BIG_PAYLOAD && !needs_syn(&r.c))
                     })
+                    .collect()
+            })
+            .collect();
+        let no_syn: Vec<Vec<u32>> = pkt
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .copied()
+                    .filter(|&i| self.rules.get(i as usize).is_some_and(|r| !needs_syn(&r.c)))
                     .collect()
             })
             .collect();
         self.pkt = pkt
             .iter()
             .chain(big.iter())
+            .chain(no_syn.iter())
             .enumerate()
             .map(|(k, l)| {
                 // Unused slots (non-TCP session variants) stay empty.
@@ -749,49 +808,6 @@ impl Engine {
             l.sort_by_key(|&i| self.rank.get(i as usize).copied().unwrap_or(u32::MAX));
         }
         self.live = live;
-        if std::env::var_os("SENTINELLE_GROUP_STATS").is_some() {
-            let show = |name: String, g: &Group| {
-                let pats: usize = g.mpm.iter().map(|m| m.ranges.len()).sum();
-                let short: usize = g.mpm.iter().map(|m| m.sc.short_count()).sum();
-                let per: Vec<(u16, usize, usize, bool)> = g
-                    .mpm
-                    .iter()
-                    .map(|m| (m.buf, m.limit.min(99999), m.ranges.len(), m.sc.is_small()))
-                    .collect();
-                eprintln!(
-                    "group {name}: always {} mpm {} patterns {pats} short {short} {per:?}",
-                    g.always.len(),
-                    g.mpm.len()
-                );
-            };
-            for (k, g) in self.pkt.iter().enumerate() {
-                show(format!("pkt{k}"), g);
-                if k == 19 {
-                    for m in &g.mpm {
-                        let sids: Vec<(u32, &str)> = m
-                            .rules
-                            .iter()
-                            .filter_map(|&i| self.rules.get(i as usize))
-                            .map(|r| (r.meta.sid, r.src_ports.text.as_str()))
-                            .collect();
-                        eprintln!("  sids {} {sids:?}", m.limit);
-                    }
-                }
-            }
-            for (k, g) in self.stream.iter().enumerate() {
-                show(format!("stream{k}"), g);
-            }
-            for (p, gs) in &self.mixed {
-                for (k, g) in gs.iter().enumerate() {
-                    show(format!("mixed {p:?} {k}"), g);
-                }
-            }
-            for (p, gs) in &self.tx {
-                for (k, g) in gs.iter().enumerate() {
-                    show(format!("tx {p:?} {k}"), g);
-                }
-            }
-        }
     }
 
     /// The prefilter pattern of a rule: the content marked `fast_pattern`, else the longest
@@ -921,6 +937,29 @@ impl Engine {
         let rank = &self.rank;
         g.always
             .sort_by_key(|&i| rank.get(i as usize).copied().unwrap_or(u32::MAX));
+        for &i in &g.always {
+            let Some(r) = self.rules.get(i as usize) else {
+                continue;
+            };
+            let v4 = r.src.set.v4.ranges();
+            let size: u64 = v4.iter().map(|&(lo, hi)| u64::from(hi - lo) + 1).sum();
+            if r.bidir || !r.src.set.v6.is_empty() || v4.is_empty() || size > ADDR_INDEX_MAX {
+                g.rest.push(i);
+            } else {
+                g.by_src.ranges.extend(v4.iter().map(|&(lo, hi)| (lo, hi, i)));
+            }
+        }
+        g.by_src.ranges.sort_unstable();
+        let mut m = 0u32;
+        g.by_src.max_hi = g
+            .by_src
+            .ranges
+            .iter()
+            .map(|&(_, hi, _)| {
+                m = m.max(hi);
+                m
+            })
+            .collect();
         g
     }
 
@@ -944,12 +983,21 @@ impl Engine {
             tcx.cand.extend_from_slice(v);
             return;
         }
-        let v: Vec<u32> = g
-            .always
-            .iter()
-            .copied()
-            .filter(|&i| self.rules.get(i as usize).is_some_and(|r| self.header_ok(r, p)))
-            .collect();
+        let ok = |i: u32| self.rules.get(i as usize).is_some_and(|r| self.header_ok(r, p));
+        let mut v: Vec<u32> = g.rest.iter().copied().filter(|&i| ok(i)).collect();
+        if let std::net::IpAddr::V4(a) = p.src {
+            let n = v.len();
+            g.by_src.each(u32::from(a), &mut |i| {
+                if ok(i) {
+                    v.push(i);
+                }
+            });
+            if v.len() > n {
+                let rank = &self.rank;
+                v.sort_unstable_by_key(|&i| rank.get(i as usize).copied().unwrap_or(u32::MAX));
+                v.dedup();
+            }
+        }
         tcx.cand.extend_from_slice(&v);
         if tcx.hdr.len() >= crate::MAX_HDR_CACHE {
             tcx.hdr.clear();
@@ -1019,10 +1067,13 @@ impl Engine {
         tcp_stream: bool,
     ) {
         let dir = usize::from(!pkt.to_server);
-        let size_class = if pkt.payload.len() > BIG_PAYLOAD {
+        let syn = pkt.tcp_flags.is_some_and(|f| f & 0x02 != 0);
+        let size_class = if syn {
+            0
+        } else if pkt.payload.len() > BIG_PAYLOAD {
             PKT_GROUPS
         } else {
-            0
+            2 * PKT_GROUPS
         };
         let Some(g) = self
             .pkt
@@ -2371,6 +2422,44 @@ alert tcp any any -> any any (content:"q"; content:"abc"; fast_pattern; content:
         p.dport = 99;
         e2.inspect_packet(&mut tcx, &mut FlowDetect::default(), &p, true);
         assert_eq!(sids(&e2, &mut tcx), vec![118]);
+    }
+
+    #[test]
+    fn address_list_rules_are_found_by_source() {
+        // Overlapping lists, a wide range, a bidirectional rule and an IPv6 one: each packet
+        // gets exactly the rules whose header matches, as when they were checked one by one.
+        let text = r#"alert tcp [10.0.0.1,10.0.0.5,10.0.1.0/24] any -> any any (flags:S; sid:1;)
+alert tcp [10.0.0.5,10.0.0.9] any -> any any (flags:S; sid:2;)
+alert tcp 10.0.0.0/8 any -> any any (flags:S; sid:3;)
+alert tcp [10.0.0.5,192.0.2.1] any <> any any (flags:S; sid:4;)
+alert tcp [10.0.1.200,2001:db8::1] any -> any any (flags:S; sid:5;)
+alert tcp any any -> any any (flags:S; sid:6;)
+alert tcp 10.0.0.0/30 any -> any any (flags:S; sid:7;)
+alert tcp 10.0.2.0/24 any -> any any (flags:S; sid:8;)
+alert tcp 10.0.0.7 any -> any any (flags:S; sid:9;)
+alert tcp 10.0.0.8 any -> any any (flags:S; sid:10;)"#;
+        let (e, r) = build(text, BuildOptions::default());
+        assert_eq!(r.loaded, 10, "{:?}", r.skipped);
+        let mut tcx = ThreadCtx::default();
+        let mut p = PacketInfo::test(b"");
+        p.tcp_flags = Some(0x02);
+        let cases: &[(&str, &str, &[u32])] = &[
+            ("10.0.0.5", "1.1.1.1", &[1, 2, 3, 4, 6]),
+            ("10.0.0.1", "1.1.1.1", &[1, 3, 6, 7]),
+            ("10.0.1.200", "1.1.1.1", &[1, 3, 5, 6]),
+            ("10.0.0.9", "1.1.1.1", &[2, 3, 6]),
+            ("10.0.2.9", "1.1.1.1", &[3, 6, 8]),
+            ("1.1.1.1", "192.0.2.1", &[4, 6]),
+            ("1.1.1.1", "10.0.0.5", &[4, 6]),
+            ("2001:db8::1", "2001:db8::2", &[5, 6]),
+            ("9.9.9.9", "1.1.1.1", &[6]),
+        ];
+        for &(src, dst, want) in cases {
+            p.src = src.parse().unwrap();
+            p.dst = dst.parse().unwrap();
+            e.inspect_packet(&mut tcx, &mut FlowDetect::default(), &p, true);
+            assert_eq!(sids(&e, &mut tcx), want.to_vec(), "{src} -> {dst}");
+        }
     }
 
     #[test]

@@ -173,16 +173,6 @@ impl Scanner {
         s
     }
 
-    /// Whether the SIMD searcher for small sets is used.
-    pub fn is_small(&self) -> bool {
-        self.small.is_some()
-    }
-
-    /// How many patterns are 1 to 3 bytes long.
-    pub fn short_count(&self) -> usize {
-        self.one.values().map(Vec::len).sum::<usize>() + self.short.values().map(Vec::len).sum::<usize>()
-    }
-
     /// Calls `hit(id)` for every pattern that occurs in `hay`, at least once (a pattern may
     /// be reported more than once).
     pub fn scan(&self, hay: &[u8], hit: &mut dyn FnMut(u32)) {
