@@ -126,6 +126,9 @@ impl LoadReport {
             .take(12)
             .map(|(k, n)| format!("{k}: {n}"))
             .collect();
+        if top.is_empty() {
+            return format!("{} rules loaded, {} skipped", self.loaded, self.skipped.len());
+        }
         format!(
             "{} rules loaded, {} skipped ({})",
             self.loaded,
