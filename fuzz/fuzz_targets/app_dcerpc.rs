@@ -2,6 +2,8 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
+#[path = "harness.rs"]
+mod harness;
 #[path = "stream_driver.rs"]
 mod stream_driver;
 

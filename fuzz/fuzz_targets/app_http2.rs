@@ -7,10 +7,12 @@
 //! first (bit 1). Small limits are used so bounds are exercised.
 #![no_main]
 use app::http2::{frame::MAGIC, hpack, Http2Config, Http2Parser, UpgradeRequest};
-use app::{Cx, Expectations, FlowInfo, Parser, Record};
+use app::{Parser, Record};
 use flow::Direction;
 use libfuzzer_sys::fuzz_target;
-use std::net::{IpAddr, Ipv4Addr};
+
+#[path = "harness.rs"]
+mod harness;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&setup, data)) = data.split_first() else {
@@ -22,14 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = hpack::decode_block(data, &mut table, &mut fields, 64);
     assert!(fields.len() <= 64);
 
-    let flow = FlowInfo {
-        id: 1,
-        client: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
-        server: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)),
-        client_port: 40000,
-        server_port: 80,
-        proto: 6,
-    };
+    let mut b = harness::Bench::new(harness::flow_info(40000, 80, 6));
     let cfg = Http2Config {
         max_streams: 16,
         max_table_size: 1024,
@@ -40,14 +35,7 @@ fuzz_target!(|data: &[u8]| {
         response_body_limit: 128,
         ..Http2Config::default()
     };
-    let mut out = Vec::new();
-    let mut expect = Expectations::default();
-    let mut cx = Cx {
-        ts: wire::Timestamp(0),
-        flow: &flow,
-        out: &mut out,
-        expect: &mut expect,
-    };
+    let mut cx = b.cx();
     let mut p = if setup & 2 != 0 {
         let req = UpgradeRequest {
             method: Some(b"GET".to_vec()),
@@ -64,28 +52,15 @@ fuzz_target!(|data: &[u8]| {
     if setup & 1 != 0 {
         p.on_data(Direction::ToServer, MAGIC, &mut cx);
     }
-    let mut dir = Direction::ToServer;
-    for (i, part) in data.split(|&b| b == 0xfe).enumerate() {
-        let mut chunk = part;
-        if i > 0 {
-            let Some((&ctl, rest)) = part.split_first() else {
-                continue;
-            };
-            dir = if ctl & 1 == 0 {
-                Direction::ToServer
-            } else {
-                Direction::ToClient
-            };
-            if ctl & 2 != 0 {
-                p.on_gap(dir, u32::from(ctl >> 2), &mut cx);
-            }
-            chunk = rest;
+    for (dir, gap, chunk) in harness::separated(data) {
+        if let Some(gap) = gap {
+            p.on_gap(dir, gap, &mut cx);
         }
         p.on_data(dir, chunk, &mut cx);
     }
     p.on_close(&mut cx);
     assert!(p.open_txs() <= 16);
-    for e in out {
+    for e in b.out {
         match e.record {
             Record::Http2(tx) => {
                 let _ = serde_json::to_string(&*tx);

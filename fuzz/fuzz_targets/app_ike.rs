@@ -4,6 +4,8 @@ use libfuzzer_sys::fuzz_target;
 
 #[path = "datagram_driver.rs"]
 mod datagram_driver;
+#[path = "harness.rs"]
+mod harness;
 
 fuzz_target!(|data: &[u8]| {
     datagram_driver::drive(data, 500, &mut app::ike::IkeParser::new(), &|e| {

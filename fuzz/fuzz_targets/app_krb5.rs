@@ -5,6 +5,8 @@ use libfuzzer_sys::fuzz_target;
 
 #[path = "datagram_driver.rs"]
 mod datagram_driver;
+#[path = "harness.rs"]
+mod harness;
 #[path = "stream_driver.rs"]
 mod stream_driver;
 

@@ -6,10 +6,12 @@
 //! input as both). Chunks alternate client, server.
 #![no_main]
 use app::tls::{probe, TlsConfig, TlsParser};
-use app::{Cx, Expectations, FlowInfo, Parser, Record};
+use app::{Parser, Record};
 use flow::Direction;
 use libfuzzer_sys::fuzz_target;
-use std::net::{IpAddr, Ipv4Addr};
+
+#[path = "harness.rs"]
+mod harness;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
@@ -21,22 +23,8 @@ fuzz_target!(|data: &[u8]| {
         None => (rest, rest),
     };
     let chunk = usize::from(mode & 0x7f) + 1;
-    let flow = FlowInfo {
-        id: 1,
-        client: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
-        server: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)),
-        client_port: 40000,
-        server_port: 443,
-        proto: 6,
-    };
-    let mut out = Vec::new();
-    let mut expect = Expectations::default();
-    let mut cx = Cx {
-        ts: wire::Timestamp(0),
-        flow: &flow,
-        out: &mut out,
-        expect: &mut expect,
-    };
+    let mut b = harness::Bench::new(harness::flow_info(40000, 443, 6));
+    let mut cx = b.cx();
     let mut p = TlsParser::with_config(TlsConfig {
         ja3: true,
         ja4: true,
@@ -64,7 +52,7 @@ fuzz_target!(|data: &[u8]| {
     }
     p.on_close(&mut cx);
     let _ = p.record();
-    for e in out {
+    for e in b.out {
         if let Record::Tls(r) = e.record {
             let _ = serde_json::to_string(&r);
             let _ = (r.sni(), r.ja3_hash(), r.ja4_hash(), r.certs().count());

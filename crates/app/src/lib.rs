@@ -180,6 +180,21 @@ pub struct Cx<'a> {
     pub expect: &'a mut Expectations,
 }
 
+impl Cx<'_> {
+    /// Pushes `record` as the next transaction of a parser that numbers its transactions with
+    /// `next_id` (advanced here).
+    pub fn push_tx(&mut self, dir: Direction, next_id: &mut u64, record: Record) {
+        let id = *next_id;
+        *next_id += 1;
+        self.out.push(AppEvent {
+            ts: self.ts,
+            dir,
+            tx_id: Some(id),
+            record,
+        });
+    }
+}
+
 /// A protocol parser for one flow. Stream parsers get `on_data` with in-order bytes per direction
 /// and `on_gap` where bytes were lost; datagram parsers get one `on_data` per datagram.
 /// Parsers never panic and keep bounded state; garbage puts them in a "give up" state.
@@ -424,6 +439,17 @@ pub(crate) mod tests_util {
     //! A parser test bench: a flow, expectations and the records produced.
     use super::*;
 
+    pub const TS: Direction = Direction::ToServer;
+    pub const TC: Direction = Direction::ToClient;
+
+    /// The bytes a hex string spells (test fixtures).
+    pub fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
     pub struct Harness {
         pub flow: FlowInfo,
         pub expect: Expectations,
@@ -448,27 +474,28 @@ pub(crate) mod tests_util {
             }
         }
 
+        pub fn cx(&mut self) -> Cx<'_> {
+            Cx {
+                ts: self.ts,
+                flow: &self.flow,
+                out: &mut self.out,
+                expect: &mut self.expect,
+            }
+        }
+
         pub fn feed(&mut self, p: &mut dyn Parser, dir: Direction, data: &[u8]) {
             if data.is_empty() {
                 return;
             }
-            let mut cx = Cx {
-                ts: self.ts,
-                flow: &self.flow,
-                out: &mut self.out,
-                expect: &mut self.expect,
-            };
-            p.on_data(dir, data, &mut cx);
+            p.on_data(dir, data, &mut self.cx());
         }
 
         pub fn close(&mut self, p: &mut dyn Parser) {
-            let mut cx = Cx {
-                ts: self.ts,
-                flow: &self.flow,
-                out: &mut self.out,
-                expect: &mut self.expect,
-            };
-            p.on_close(&mut cx);
+            p.on_close(&mut self.cx());
+        }
+
+        pub fn gap(&mut self, p: &mut dyn Parser, dir: Direction, len: u32) {
+            p.on_gap(dir, len, &mut self.cx());
         }
     }
 }

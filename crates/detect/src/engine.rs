@@ -89,6 +89,20 @@ struct CRule {
     pkt_too: bool,
 }
 
+/// `pkt` (oriented client → server) as a packet of side `to_server`: addresses and ports
+/// swapped for the to-client side.
+fn side_packet<'a>(pkt: &PacketInfo<'a>, to_server: bool) -> PacketInfo<'a> {
+    let mut side_pkt = *pkt;
+    if !to_server {
+        side_pkt.src = pkt.dst;
+        side_pkt.dst = pkt.src;
+        side_pkt.sport = pkt.dport;
+        side_pkt.dport = pkt.sport;
+    }
+    side_pkt.to_server = to_server;
+    side_pkt
+}
+
 impl CRule {
     /// Suricata's `SIG_TYPE_APPLAYER` (detect-engine-build.c, `SignatureSetType`): an app-layer
     /// rule with no match, payload or buffer keyword (flowbits `set` and thresholds aside).
@@ -1404,14 +1418,7 @@ impl Engine {
             let Some(g) = groups.get(usize::from(!to_server)) else {
                 continue;
             };
-            let mut side_pkt = *pkt;
-            if !to_server {
-                side_pkt.src = pkt.dst;
-                side_pkt.dst = pkt.src;
-                side_pkt.sport = pkt.dport;
-                side_pkt.dport = pkt.sport;
-            }
-            side_pkt.to_server = to_server;
+            let side_pkt = side_packet(pkt, to_server);
             // Candidates: prefilter over every buffer the side's rules inspect.
             {
                 let cache_ref = &mut cache;
@@ -2224,7 +2231,8 @@ alert tcp any any -> any 80 (flow:established,to_server; app-layer-protocol:!htt
         assert!(tcx.alerts.is_empty());
     }
 
-    fn sids(e: &Engine, tcx: &mut ThreadCtx) -> Vec<u32> {
+    /// The sids of the alerts raised (taken out), sorted.
+    pub(super) fn sids(e: &Engine, tcx: &mut ThreadCtx) -> Vec<u32> {
         let mut v: Vec<u32> = tcx
             .alerts
             .drain(..)

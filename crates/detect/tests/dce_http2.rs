@@ -1,33 +1,16 @@
 //! `dcerpc.*` rules on DCERPC transactions, and `http2` rules on HTTP/2 transactions only.
 
+mod common;
+
 use app::dcerpc::{DcerpcRecord, Iface};
 use app::{AppProto, Record};
-use detect::{Engine, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
+use common::engine;
+use detect::Engine;
 use std::sync::Arc;
-
-fn engine(text: &str) -> (Engine, detect::LoadReport) {
-    let src = RuleSource {
-        name: "t.rules".into(),
-        text: text.as_bytes().to_vec(),
-    };
-    Engine::build(&[src], &rules::Classifications::default())
-}
 
 /// Sid and direction of each alert of one inspection of `rec` on a flow of protocol `proto`.
 fn alerts(e: &Engine, proto: AppProto, rec: &Record) -> Vec<(u32, bool)> {
-    let mut tcx = ThreadCtx::default();
-    let mut fd = FlowDetect::default();
-    let mut p = PacketInfo::test(b"");
-    p.app_proto = Some(proto);
-    p.app_proto_dir = [Some(proto), Some(proto)];
-    e.inspect_tx(&mut tcx, &mut fd, &p, rec, Some(0));
-    let mut v: Vec<(u32, bool)> = tcx
-        .alerts
-        .iter()
-        .filter_map(|a| e.meta(a.rule).map(|m| (m.sid, a.to_server)))
-        .collect();
-    v.sort_unstable();
-    v
+    common::inspect(e, &common::packet(proto), rec)
 }
 
 const UUID: [u8; 16] = [

@@ -1,33 +1,17 @@
 //! `quic.*` and JA3/JA4 rules on QUIC transactions (one direction each).
 
+mod common;
+
 use app::quic::QuicRecord;
 use app::{AppProto, Record};
-use detect::{Engine, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
-
-fn engine(text: &str) -> (Engine, detect::LoadReport) {
-    let src = RuleSource {
-        name: "t.rules".into(),
-        text: text.as_bytes().to_vec(),
-    };
-    Engine::build(&[src], &rules::Classifications::default())
-}
+use common::engine;
+use detect::Engine;
 
 /// Sid and direction of each alert of one inspection of `rec` on a QUIC flow.
 fn alerts(e: &Engine, rec: &Record) -> Vec<(u32, bool)> {
-    let mut tcx = ThreadCtx::default();
-    let mut fd = FlowDetect::default();
-    let mut p = PacketInfo::test(b"");
+    let mut p = common::packet(AppProto::Quic);
     p.proto = 17;
-    p.app_proto = Some(AppProto::Quic);
-    p.app_proto_dir = [Some(AppProto::Quic), Some(AppProto::Quic)];
-    e.inspect_tx(&mut tcx, &mut fd, &p, rec, Some(0));
-    let mut v: Vec<(u32, bool)> = tcx
-        .alerts
-        .iter()
-        .filter_map(|a| e.meta(a.rule).map(|m| (m.sid, a.to_server)))
-        .collect();
-    v.sort_unstable();
-    v
+    common::inspect(e, &p, rec)
 }
 
 fn tx(to_server: bool) -> Record {

@@ -1,17 +1,12 @@
 //! `sip.*` buffers and `frame:` on SIP/UDP messages, each inspected on its own side.
 
+mod common;
+
 use app::sip::{SipParser, SipRecord};
 use app::{AppProto, Cx, Expectations, FlowInfo, Parser, Record};
-use detect::{Engine, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
+use common::engine;
+use detect::Engine;
 use flow::Direction;
-
-fn engine(text: &str) -> (Engine, detect::LoadReport) {
-    let src = RuleSource {
-        name: "t.rules".into(),
-        text: text.as_bytes().to_vec(),
-    };
-    Engine::build(&[src], &rules::Classifications::default())
-}
 
 /// The record the SIP parser (frames on) makes of one datagram.
 fn record(dir: Direction, msg: &[u8]) -> Record {
@@ -37,21 +32,13 @@ fn record(dir: Direction, msg: &[u8]) -> Record {
 
 /// Sids of the alerts of one inspection of `rec` on a UDP flow of protocol `proto`.
 fn alerts(e: &Engine, proto: AppProto, udp: bool, rec: &Record) -> Vec<u32> {
-    let mut tcx = ThreadCtx::default();
-    let mut fd = FlowDetect::default();
-    let mut p = PacketInfo::test(b"");
+    let mut p = common::packet(proto);
     p.proto = if udp { 17 } else { 6 };
     p.tcp_flags = None;
-    p.app_proto = Some(proto);
-    p.app_proto_dir = [Some(proto), Some(proto)];
-    e.inspect_tx(&mut tcx, &mut fd, &p, rec, Some(0));
-    let mut v: Vec<u32> = tcx
-        .alerts
-        .iter()
-        .filter_map(|a| e.meta(a.rule).map(|m| m.sid))
-        .collect();
-    v.sort_unstable();
-    v
+    common::inspect(e, &p, rec)
+        .into_iter()
+        .map(|(sid, _)| sid)
+        .collect()
 }
 
 const RULES: &str = r#"alert sip any any -> any any (sip.method; content:"INVITE"; sid:1;)

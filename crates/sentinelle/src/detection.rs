@@ -137,6 +137,54 @@ fn orient(mut p: PacketInfo<'_>, to_server: bool) -> PacketInfo<'_> {
     p
 }
 
+/// A decoded packet as the engine sees it, with no flow (Suricata's `DetectNoFlow`): to
+/// server, first of its direction, no TCP facts; flows fill in theirs over it.
+fn wire_view<'a>(ts: Timestamp, pkt: &Packet<'a>, pcap_cnt: u64) -> PacketInfo<'a> {
+    let icmp = match &pkt.l4 {
+        L4::Icmp4(i) | L4::Icmp6(i) => Some((i.icmp_type, i.code, i.id, i.seq)),
+        _ => None,
+    };
+    PacketInfo {
+        ts: ts.0,
+        src: pkt.ip.src,
+        dst: pkt.ip.dst,
+        sport: pkt.src_port(),
+        dport: pkt.dst_port(),
+        proto: pkt.ip.proto,
+        to_server: true,
+        established: false,
+        has_flow: false,
+        first_in_dir: true,
+        tcp_flags: None,
+        tcp_window: None,
+        tcp_seq: None,
+        tcp_ack: None,
+        icmp,
+        ttl: pkt.ip.ttl,
+        ip_id: pkt.ip.id,
+        fragbits: 0,
+        payload: pkt.payload,
+        stream: false,
+        app_proto: None,
+        app_proto_dir: [None, None],
+        flow_id: None,
+        pcap_cnt: Some(pcap_cnt),
+        l3: if pkt.frag.is_some() { &[] } else { pkt.l3 },
+        ip_hdr_len: pkt.ip.header_len,
+        l4_hdr_len: 0,
+        tos: pkt.ip.tos,
+        tcp_mss: None,
+        bad_csum: u8::from(!pkt.ip.checksum_ok),
+        stream_size: None,
+        proto_detect_done: false,
+        tx_payload: &[],
+        tx_payload_to_server: true,
+        no_payload: false,
+        decode_events: pkt.events,
+        stream_events: Default::default(),
+    }
+}
+
 /// Checks the rules on the open transaction's app-layer events (TLS), if it has any, from the
 /// sides in `sides`; `base` is oriented client → server. Only the first `upto` events count
 /// (those raised before the point inspected).
@@ -210,29 +258,10 @@ impl Detector {
         if fd.action != FlowAction::None {
             return;
         }
-        let start = self.tcx.alerts.len();
-        self.inspect_packet_all(ts, pkt, facts, info, app, fd, events, pcap_cnt);
-        if let Some(engine) = self.engine.as_deref() {
-            engine.finalize(&mut self.tcx, Some(fd), start);
-        }
-        self.flow_dropped = fd.action == FlowAction::Drop;
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn inspect_packet_all(
-        &mut self,
-        ts: Timestamp,
-        pkt: &Packet<'_>,
-        facts: &FlowFacts,
-        info: &FlowInfo,
-        app: &mut app::AppLayer,
-        fd: &mut FlowDetect,
-        events: &[AppEvent],
-        pcap_cnt: u64,
-    ) {
         let Some(engine) = self.engine.as_deref() else {
             return;
         };
+        let start = self.tcx.alerts.len();
         let to_server = facts.dir == Direction::ToServer;
         let (ap, apd) = app_proto(app);
         let (tcp_flags, tcp_window, tcp_seq, tcp_ack) = match &pkt.l4 {
@@ -246,17 +275,7 @@ impl Detector {
             _ => (0, None, true),
         };
         let bad_csum = u8::from(!pkt.ip.checksum_ok) | (u8::from(!l4_ok) << 1);
-        let icmp = match &pkt.l4 {
-            L4::Icmp4(i) | L4::Icmp6(i) => Some((i.icmp_type, i.code, i.id, i.seq)),
-            _ => None,
-        };
         let p = PacketInfo {
-            ts: ts.0,
-            src: pkt.ip.src,
-            dst: pkt.ip.dst,
-            sport: pkt.src_port(),
-            dport: pkt.dst_port(),
-            proto: pkt.ip.proto,
             to_server,
             established: facts.established,
             has_flow: true,
@@ -265,20 +284,10 @@ impl Detector {
             tcp_window,
             tcp_seq,
             tcp_ack,
-            icmp,
-            ttl: pkt.ip.ttl,
-            ip_id: pkt.ip.id,
-            fragbits: 0,
-            payload: pkt.payload,
-            stream: false,
             app_proto: ap,
             app_proto_dir: apd,
             flow_id: Some(info.id),
-            pcap_cnt: Some(pcap_cnt),
-            l3: if pkt.frag.is_some() { &[] } else { pkt.l3 },
-            ip_hdr_len: pkt.ip.header_len,
             l4_hdr_len,
-            tos: pkt.ip.tos,
             tcp_mss,
             bad_csum,
             stream_size: facts.stream_size,
@@ -287,11 +296,10 @@ impl Detector {
                 .iter()
                 .zip(apd.iter())
                 .any(|(before, now)| before.is_none() && now.is_some()),
-            tx_payload: &[],
             tx_payload_to_server: to_server,
             no_payload: fd.no_payload,
-            decode_events: pkt.events,
             stream_events: facts.stream_events,
+            ..wire_view(ts, pkt, pcap_cnt)
         };
         // The raw stream: this packet's direction when due, the mixed rules on what the packet
         // acknowledged of the other.
@@ -348,6 +356,8 @@ impl Detector {
             app,
             usize::MAX,
         );
+        engine.finalize(&mut self.tcx, Some(fd), start);
+        self.flow_dropped = fd.action == FlowAction::Drop;
     }
 
     /// The flow ended: inspects the stream data left and the records its closing produced.
@@ -370,28 +380,10 @@ impl Detector {
             return;
         }
         self.flow_end = info.proto == 6;
-        let start = self.tcx.alerts.len();
-        self.end_flow_all(info, ts, app, fd, events, established, live_to_server, pseudo);
-        if let Some(engine) = self.engine.as_deref() {
-            engine.finalize(&mut self.tcx, Some(fd), start);
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn end_flow_all(
-        &mut self,
-        info: &FlowInfo,
-        ts: Timestamp,
-        app: &app::AppLayer,
-        fd: &mut FlowDetect,
-        events: &[AppEvent],
-        established: bool,
-        live_to_server: usize,
-        pseudo: &PseudoPackets,
-    ) {
         let Some(engine) = self.engine.as_deref() else {
             return;
         };
+        let start = self.tcx.alerts.len();
         let base = flow_view(info, ts, app, established);
         // The packet rules on the pseudo packets, to server first.
         for (to_server, on) in [(true, pseudo.dirs[0]), (false, pseudo.dirs[1])] {
@@ -415,6 +407,7 @@ impl Detector {
         // parsed), then to client.
         live_events(engine, &mut self.tcx, fd, &base, &[true], app, live_to_server);
         live_events(engine, &mut self.tcx, fd, &base, &[false], app, usize::MAX);
+        engine.finalize(&mut self.tcx, Some(fd), start);
     }
 
     /// A packet Suricata gives no flow (GRE, IGMP, other IP protocols; GRE tunnel carriers):
@@ -424,49 +417,7 @@ impl Detector {
         let Some(engine) = self.engine.as_deref() else {
             return;
         };
-        let icmp = match &pkt.l4 {
-            L4::Icmp4(i) | L4::Icmp6(i) => Some((i.icmp_type, i.code, i.id, i.seq)),
-            _ => None,
-        };
-        let p = PacketInfo {
-            ts: ts.0,
-            src: pkt.ip.src,
-            dst: pkt.ip.dst,
-            sport: pkt.src_port(),
-            dport: pkt.dst_port(),
-            proto: pkt.ip.proto,
-            to_server: true,
-            established: false,
-            has_flow: false,
-            first_in_dir: true,
-            tcp_flags: None,
-            tcp_window: None,
-            tcp_seq: None,
-            tcp_ack: None,
-            icmp,
-            ttl: pkt.ip.ttl,
-            ip_id: pkt.ip.id,
-            fragbits: 0,
-            payload: pkt.payload,
-            stream: false,
-            app_proto: None,
-            app_proto_dir: [None, None],
-            flow_id: None,
-            pcap_cnt: Some(pcap_cnt),
-            l3: if pkt.frag.is_some() { &[] } else { pkt.l3 },
-            ip_hdr_len: pkt.ip.header_len,
-            l4_hdr_len: 0,
-            tos: pkt.ip.tos,
-            tcp_mss: None,
-            bad_csum: u8::from(!pkt.ip.checksum_ok),
-            stream_size: None,
-            proto_detect_done: false,
-            tx_payload: &[],
-            tx_payload_to_server: true,
-            no_payload: false,
-            decode_events: pkt.events,
-            stream_events: Default::default(),
-        };
+        let p = wire_view(ts, pkt, pcap_cnt);
         let start = self.tcx.alerts.len();
         let mut fd = FlowDetect::default();
         engine.inspect_packet(&mut self.tcx, &mut fd, &p, false);

@@ -1,15 +1,5 @@
 use super::*;
-use crate::tests_util::Harness;
-
-const TS: Direction = Direction::ToServer;
-const TC: Direction = Direction::ToClient;
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use crate::tests_util::{hex, Harness, TC, TS};
 
 /// ListIdentity request and the start of its response (from the `enip-alert` case).
 const LIST_ID_REQ: &str = "63000000000000000000000000000000c1debed100000000";

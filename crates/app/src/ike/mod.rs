@@ -10,7 +10,7 @@
 //! Not done here: IKEv1 (`ikev1.rs`): its messages make no transaction, so `ike` rules and
 //! events do not see them; `malformed_data` and the IKEv1-only events are not raised.
 
-use crate::{AppEvent, Cx, Parser, Record};
+use crate::{Cx, Parser, Record};
 use flow::Direction;
 use ipsec_parser::{
     parse_ikev2_payload_list, IkePayloadType, IkeTransformAuthType, IkeTransformDHType, IkeTransformESNType,
@@ -297,14 +297,7 @@ impl IkeParser {
 impl Parser for IkeParser {
     fn on_data(&mut self, dir: Direction, data: &[u8], cx: &mut Cx<'_>) {
         if let Some(rec) = self.parse(dir, data) {
-            let id = self.tx_id;
-            self.tx_id += 1;
-            cx.out.push(AppEvent {
-                ts: cx.ts,
-                dir,
-                tx_id: Some(id),
-                record: Record::Ike(Box::new(rec)),
-            });
+            cx.push_tx(dir, &mut self.tx_id, Record::Ike(Box::new(rec)));
         } else if IsakmpHeader::parse(data).is_none() {
             self.errors += 1;
         }

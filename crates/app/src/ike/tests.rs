@@ -1,8 +1,5 @@
 use super::*;
-use crate::tests_util::Harness;
-
-const TS: Direction = Direction::ToServer;
-const TC: Direction = Direction::ToClient;
+use crate::tests_util::{Harness, TC, TS};
 
 /// An IKE_SA_INIT request proposing a 1024-bit MODP group (the `ikev2-weak-dh` case).
 const SA_INIT: &[u8] = include_bytes!("sa_init.bin");

@@ -19,7 +19,7 @@
 //! Not done here: `malformed_data` (Suricata sets it on the flow's previous transaction,
 //! which has been logged here by then).
 
-use crate::{AppEvent, Cx, Parser, Record};
+use crate::{Cx, Parser, Record};
 use flow::Direction;
 use kerberos_parser::krb5::{EncryptionType, ErrorCode, MessageType, PrincipalName};
 use kerberos_parser::krb5_parser;
@@ -225,14 +225,7 @@ impl Krb5Parser {
     }
 
     fn emit(&mut self, dir: Direction, rec: Krb5Record, cx: &mut Cx<'_>) {
-        let id = self.tx_id;
-        self.tx_id += 1;
-        cx.out.push(AppEvent {
-            ts: cx.ts,
-            dir,
-            tx_id: Some(id),
-            record: Record::Krb5(Box::new(rec)),
-        });
+        cx.push_tx(dir, &mut self.tx_id, Record::Krb5(Box::new(rec)));
     }
 
     /// TCP: gathers records (`rs_krb5_parse_request_tcp` / `..._response_tcp`).

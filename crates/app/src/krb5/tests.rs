@@ -1,8 +1,5 @@
 use super::*;
-use crate::tests_util::Harness;
-
-const TS: Direction = Direction::ToServer;
-const TC: Direction = Direction::ToClient;
+use crate::tests_util::{Harness, TC, TS};
 
 /// An AS-REQ and the KRB-ERROR (preauth required) answering it, each with its TCP record mark
 /// (from the `krb5-krb5_msg_type` case).

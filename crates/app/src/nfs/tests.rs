@@ -1,15 +1,5 @@
 use super::*;
-use crate::tests_util::Harness;
-
-const TS: Direction = Direction::ToServer;
-const TC: Direction = Direction::ToClient;
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use crate::tests_util::{hex, Harness, TC, TS};
 
 /// NFSv4 NULL call (from the `nfs4-01` case).
 const NULL4: &str =
@@ -166,13 +156,7 @@ fn replies_are_framed_and_bad_headers_stop_the_parser() {
 fn gap_resynchronises_on_a_call() {
     let mut h = Harness::new();
     let mut p = NfsParser::new_tcp();
-    let mut cx = Cx {
-        ts: h.ts,
-        flow: &h.flow,
-        out: &mut h.out,
-        expect: &mut h.expect,
-    };
-    p.on_gap(TS, 100, &mut cx);
+    h.gap(&mut p, TS, 100);
     let mut b = vec![1, 2, 3];
     b.extend(call3(7, 1, &fh(b"abcd")));
     h.feed(&mut p, TS, &b);

@@ -3,7 +3,7 @@
 //! ClientHello / ServerHello, parsed with rusticata's `tls-parser` as Suricata does), gQUIC
 //! STREAM frames with their crypto handshake tags, and anything else swallowing the rest.
 
-use super::header::var_uint;
+use super::header::Cur;
 use crate::tls::Ja4;
 use tls_parser::{
     parse_tls_extensions, parse_tls_message_handshake, TlsExtension, TlsExtensionType, TlsMessage,
@@ -90,38 +90,6 @@ pub enum Frame {
         tags: Option<Vec<(u32, Vec<u8>)>>,
     },
     Unknown,
-}
-
-struct Cur<'a> {
-    b: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Cur<'a> {
-    fn u8(&mut self) -> Option<u8> {
-        let x = *self.b.get(self.pos)?;
-        self.pos += 1;
-        Some(x)
-    }
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.pos.checked_add(n)?;
-        let x = self.b.get(self.pos..end)?;
-        self.pos = end;
-        Some(x)
-    }
-    fn var(&mut self) -> Option<u64> {
-        let (v, n) = var_uint(self.b.get(self.pos..)?)?;
-        self.pos += n;
-        Some(v)
-    }
-    fn le_u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn rest(&mut self) -> &'a [u8] {
-        let r = self.b.get(self.pos..).unwrap_or_default();
-        self.pos = self.b.len();
-        r
-    }
 }
 
 /// Suricata's `quic_get_tls_extensions`: the extensions, appended to the JA3 string (with

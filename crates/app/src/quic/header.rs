@@ -65,14 +65,14 @@ pub fn var_uint(b: &[u8]) -> Option<(u64, usize)> {
     Some((v, n))
 }
 
-/// A byte cursor that fails (None) on short input.
-struct Cur<'a> {
-    b: &'a [u8],
-    pos: usize,
+/// A byte cursor that fails (None) on short input (headers and frames).
+pub(super) struct Cur<'a> {
+    pub(super) b: &'a [u8],
+    pub(super) pos: usize,
 }
 
 impl<'a> Cur<'a> {
-    fn u8(&mut self) -> Option<u8> {
+    pub(super) fn u8(&mut self) -> Option<u8> {
         let x = *self.b.get(self.pos)?;
         self.pos += 1;
         Some(x)
@@ -81,16 +81,25 @@ impl<'a> Cur<'a> {
         let x = self.take(4)?;
         Some(u32::from_be_bytes(x.try_into().ok()?))
     }
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(super) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.pos.checked_add(n)?;
         let x = self.b.get(self.pos..end)?;
         self.pos = end;
         Some(x)
     }
-    fn var(&mut self) -> Option<u64> {
+    pub(super) fn var(&mut self) -> Option<u64> {
         let (v, n) = var_uint(self.b.get(self.pos..)?)?;
         self.pos += n;
         Some(v)
+    }
+    pub(super) fn le_u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    /// The bytes left, consumed.
+    pub(super) fn rest(&mut self) -> &'a [u8] {
+        let r = self.b.get(self.pos..).unwrap_or_default();
+        self.pos = self.b.len();
+        r
     }
     fn rest_len(&self) -> usize {
         self.b.len().saturating_sub(self.pos)

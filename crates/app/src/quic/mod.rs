@@ -25,7 +25,7 @@ mod tests;
 pub use frames::TlsExt;
 pub use header::{version_name, PktType};
 
-use crate::{AppEvent, Cx, Parser, Record};
+use crate::{Cx, Parser, Record};
 use flow::Direction;
 use frames::Frame;
 use header::Header;
@@ -248,14 +248,7 @@ impl QuicParser {
     }
 
     fn emit(&mut self, dir: Direction, rec: QuicRecord, cx: &mut Cx<'_>) {
-        let id = self.tx_id;
-        self.tx_id += 1;
-        cx.out.push(AppEvent {
-            ts: cx.ts,
-            dir,
-            tx_id: Some(id),
-            record: Record::Quic(Box::new(rec)),
-        });
+        cx.push_tx(dir, &mut self.tx_id, Record::Quic(Box::new(rec)));
     }
 
     fn header_tx(h: &Header, to_server: bool) -> QuicRecord {

@@ -1,8 +1,6 @@
 use super::*;
-use crate::tests_util::Harness;
-
-const TS: Direction = Direction::ToServer;
-const TC: Direction = Direction::ToClient;
+use crate::tests_util::{Harness, TC, TS};
+use crate::AppEvent;
 
 /// The `quic-v2` case's client and server Initial packets (QUIC v2).
 const V2_CLIENT: &[u8] = include_bytes!("testdata/v2_client_initial.bin");

@@ -1,6 +1,5 @@
 use super::*;
-use crate::{Expectations, FlowInfo};
-use wire::Timestamp;
+use crate::tests_util::Harness;
 
 const REGISTER: &[u8] = b"REGISTER sip:sip.cybercity.dk SIP/2.0\r\n\
 From: <sip:voi18063@sip.cybercity.dk>;tag=903df0a\r\n\
@@ -17,26 +16,11 @@ v=0\n";
 const TRYING: &[u8] = b"SIP/2.0 100 Trying\r\nVia: x\r\nContent-Length: 0\r\n\r\n";
 
 fn run(p: &mut SipParser, msgs: &[(Direction, &[u8])]) -> Vec<AppEvent> {
-    let flow = FlowInfo {
-        id: 1,
-        client: "10.0.0.1".parse().unwrap(),
-        server: "10.0.0.2".parse().unwrap(),
-        client_port: 5060,
-        server_port: 5060,
-        proto: 17,
-    };
-    let mut out = Vec::new();
-    let mut expect = Expectations::default();
-    let mut cx = Cx {
-        ts: Timestamp(1),
-        flow: &flow,
-        out: &mut out,
-        expect: &mut expect,
-    };
+    let mut h = Harness::new();
     for (d, m) in msgs {
-        p.on_data(*d, m, &mut cx);
+        h.feed(p, *d, m);
     }
-    out
+    h.out
 }
 
 fn sip(e: &AppEvent) -> &SipRecord {

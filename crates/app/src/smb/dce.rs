@@ -273,9 +273,7 @@ pub(crate) fn read(
             s.stats.map_full += 1;
             return;
         }
-        let mut st = s.stats;
-        super::bounded_insert(&mut s.trans_frag, fkey, data.clone(), &mut st);
-        s.stats = st;
+        super::bounded_insert(&mut s.trans_frag, fkey, data.clone(), &mut s.stats);
         return;
     }
     if p.ptype == ptype::BINDACK {

@@ -509,6 +509,32 @@ impl SmbParser {
         Some(tx)
     }
 
+    /// A successful TREE_CONNECT response (SMB1 and SMB2): completes the request's
+    /// transaction (found by `tree`, re-keyed to `hdr`) and records its share under
+    /// `share_key`. False when no such transaction holds a share name.
+    pub(crate) fn treeconnect_done(&mut self, tree: &Hdr, hdr: Hdr, share_key: Hdr, is_pipe: bool) -> bool {
+        let mut share = None;
+        if let Some(tx) = self.get_treeconnect_tx(tree) {
+            if let TxData::TreeConnect {
+                share: name,
+                is_pipe: p,
+            } = &mut tx.data
+            {
+                *p = is_pipe;
+                share = Some(name.clone());
+            }
+            tx.hdr = hdr;
+            tx.response_done = true;
+        }
+        match share {
+            Some(name) => {
+                bounded_insert(&mut self.ssn2tree, share_key, (name, is_pipe), &mut self.stats);
+                true
+            }
+            None => false,
+        }
+    }
+
     pub(crate) fn new_treeconnect_tx(&mut self, ver: u8, cmd: u16, hdr: Hdr, share: Vec<u8>) {
         let tx = self.new_tx(
             ver,
@@ -549,6 +575,13 @@ impl SmbParser {
                 | b"winreg"
                 | b"suricata::dcerpc"
         )
+    }
+
+    /// Refuses a READ/WRITE record: raises `event` and skips the `nbss_remaining` bytes
+    /// of it still to come in `dir`.
+    pub(crate) fn refuse_record(&mut self, event: &'static str, dir: Direction, nbss_remaining: u32) {
+        self.set_event(event);
+        self.set_skip(dir, nbss_remaining);
     }
 
     pub(crate) fn set_skip(&mut self, dir: Direction, n: u32) {

@@ -196,9 +196,12 @@ fn request_one(s: &mut SmbParser, m: &Msg<'_>, cmd: u8, ao: usize) {
             })();
             match p {
                 Some((fid, off)) => {
-                    let mut st = s.stats;
-                    super::bounded_insert(&mut s.ssn2off, m.key(kind::OFFSET), (m.fid(fid), off), &mut st);
-                    s.stats = st;
+                    super::bounded_insert(
+                        &mut s.ssn2off,
+                        m.key(kind::OFFSET),
+                        (m.fid(fid), off),
+                        &mut s.stats,
+                    );
                 }
                 None => events.push("malformed_data"),
             }
@@ -244,9 +247,7 @@ fn request_one(s: &mut SmbParser, m: &Msg<'_>, cmd: u8, ao: usize) {
             match p {
                 Some(mut name) => {
                     name.truncate(super::MAX_NAME);
-                    let mut st = s.stats;
-                    super::bounded_insert(&mut s.ssn2vec, m.key(kind::FILENAME), name, &mut st);
-                    s.stats = st;
+                    super::bounded_insert(&mut s.ssn2vec, m.key(kind::FILENAME), name, &mut s.stats);
                     let tx = s.new_tx(1, u16::from(cmd), m.key(kind::GENERICTX), TxData::Create);
                     tx.request_done = true;
                     true
@@ -295,9 +296,7 @@ fn request_one(s: &mut SmbParser, m: &Msg<'_>, cmd: u8, ao: usize) {
             match m.data.get(1..3) {
                 Some(fid) => {
                     let fid = m.fid(fid);
-                    let mut st = s.stats;
-                    super::bounded_insert(&mut s.ssn2vec, m.key(kind::GUID), fid.clone(), &mut st);
-                    s.stats = st;
+                    super::bounded_insert(&mut s.ssn2vec, m.key(kind::GUID), fid.clone(), &mut s.stats);
                     s.close_file(&fid, Direction::ToServer, true);
                 }
                 None => events.push("malformed_data"),
@@ -361,35 +360,12 @@ fn response_one(s: &mut SmbParser, m: &Msg<'_>, cmd: u8, ao: usize) {
                 Some(service == b"IPC")
             })();
             match p {
-                Some(is_pipe) => {
-                    let mut share = None;
-                    if let Some(tx) = s.get_treeconnect_tx(&m.key(kind::TREE)) {
-                        if let TxData::TreeConnect {
-                            share: name,
-                            is_pipe: p,
-                        } = &mut tx.data
-                        {
-                            *p = is_pipe;
-                            share = Some(name.clone());
-                        }
-                        tx.hdr = m.key(kind::HEADER);
-                        tx.response_done = true;
-                    }
-                    match share {
-                        Some(name) => {
-                            let mut st = s.stats;
-                            super::bounded_insert(
-                                &mut s.ssn2tree,
-                                m.key(kind::SHARE),
-                                (name, is_pipe),
-                                &mut st,
-                            );
-                            s.stats = st;
-                            true
-                        }
-                        None => false,
-                    }
-                }
+                Some(is_pipe) => s.treeconnect_done(
+                    &m.key(kind::TREE),
+                    m.key(kind::HEADER),
+                    m.key(kind::SHARE),
+                    is_pipe,
+                ),
                 None => {
                     events.push("malformed_data");
                     false
@@ -416,9 +392,7 @@ fn response_one(s: &mut SmbParser, m: &Msg<'_>, cmd: u8, ao: usize) {
             match p {
                 Some(fid) => {
                     if let Some(name) = s.ssn2vec.remove(&m.key(kind::FILENAME)) {
-                        let mut st = s.stats;
-                        super::bounded_insert(&mut s.guid2name, m.fid(fid), strip_nul(&name), &mut st);
-                        s.stats = st;
+                        super::bounded_insert(&mut s.guid2name, m.fid(fid), strip_nul(&name), &mut s.stats);
                     }
                     if let Some(tx) = s.get_generic_tx(1, u16::from(cmd), &m.key(kind::GENERICTX)) {
                         tx.response_done = true;
@@ -560,8 +534,7 @@ fn write_request(s: &mut SmbParser, m: &Msg<'_>, ao: usize, cmd: u8, nbss_remain
     match parse_write(m, ao, cmd) {
         Some((off, len, fid, data)) => {
             if len > (data.len() as u32).saturating_add(nbss_remaining) {
-                s.set_event("write_request_too_large");
-                s.set_skip(Direction::ToServer, nbss_remaining);
+                s.refuse_record("write_request_too_large", Direction::ToServer, nbss_remaining);
                 return;
             }
             let fid = m.fid(fid);
@@ -635,8 +608,7 @@ fn read_response(s: &mut SmbParser, m: &Msg<'_>, ao: usize, nbss_remaining: u32)
         match p {
             Some((len, data)) => {
                 if len > nbss_remaining.saturating_add(data.len() as u32) {
-                    s.set_event("read_response_too_large");
-                    s.set_skip(Direction::ToClient, nbss_remaining);
+                    s.refuse_record("read_response_too_large", Direction::ToClient, nbss_remaining);
                     return;
                 }
                 let Some((fid, off)) = s.ssn2off.remove(&m.key(kind::OFFSET)) else {
@@ -730,9 +702,7 @@ fn trans_request(s: &mut SmbParser, m: &Msg<'_>) {
     match parse_trans_request(m) {
         Some((pipe, data)) => {
             if let Some(fid) = pipe {
-                let mut st = s.stats;
-                super::bounded_insert(&mut s.ssn2vec, m.key(kind::GUID), fid.to_vec(), &mut st);
-                s.stats = st;
+                super::bounded_insert(&mut s.ssn2vec, m.key(kind::GUID), fid.to_vec(), &mut s.stats);
                 if s.is_dcerpc_guid(&m.fid(fid)) {
                     dce::write(s, 1, u16::from(m.cmd), m.key(kind::HEADER), data);
                 }
@@ -772,9 +742,7 @@ fn trans_response(s: &mut SmbParser, m: &Msg<'_>) {
                     return response_generic(s, m, events);
                 }
                 let key = (m.key(kind::TRANS_FRAG), fid);
-                let mut st = s.stats;
-                super::bounded_insert(&mut s.trans_frag, key, data.to_vec(), &mut st);
-                s.stats = st;
+                super::bounded_insert(&mut s.trans_frag, key, data.to_vec(), &mut s.stats);
             } else if is_dcerpc {
                 dce::read(s, 1, u16::from(m.cmd), m.status, m.key(kind::HEADER), &fid, data);
             }

@@ -149,28 +149,17 @@ fn request_msg(s: &mut SmbParser, r: &Msg<'_>) {
             }
         },
         READ => {
-            let p = (|| {
-                let mut x = Rd::new(r.data);
-                x.skip(4)?;
-                let len = x.u32()?;
-                let off = x.u64()?;
-                let guid = x.take(16)?;
-                x.skip(16)?;
-                Some((len, off, guid))
-            })();
-            match p {
-                Some((len, off, guid)) => {
-                    if (s.max_read_size != 0 && len > s.max_read_size) || CFG_MAX_RW_SIZE < len {
+            match rw_head(r.data) {
+                Some((len, off, guid, _)) => {
+                    if over_max(s.max_read_size, len) {
                         events.push("read_request_too_large");
                     } else {
-                        let mut st = s.stats;
                         super::bounded_insert(
                             &mut s.ssn2off,
                             r.key_notree(kind::OFFSET),
                             (guid.to_vec(), off),
-                            &mut st,
+                            &mut s.stats,
                         );
-                        s.stats = st;
                     }
                 }
                 None => events.push("malformed_data"),
@@ -191,14 +180,12 @@ fn request_msg(s: &mut SmbParser, r: &Msg<'_>) {
                     let name = name
                         .get(..name.len().min(2 * super::MAX_NAME))
                         .unwrap_or_default();
-                    let mut st = s.stats;
                     super::bounded_insert(
                         &mut s.ssn2vec,
                         r.key_notree(kind::FILENAME),
                         name.to_vec(),
-                        &mut st,
+                        &mut s.stats,
                     );
-                    s.stats = st;
                     let tx = s.new_tx(2, CREATE, r.key(kind::GENERICTX), TxData::Create);
                     tx.request_done = true;
                     true
@@ -276,9 +263,7 @@ fn response_msg(s: &mut SmbParser, r: &Msg<'_>) {
             match guid {
                 Some(guid) => {
                     if let Some(p) = s.ssn2vec.remove(&r.key_notree(kind::FILENAME)) {
-                        let mut st = s.stats;
-                        super::bounded_insert(&mut s.guid2name, guid.to_vec(), strip_nul(&p), &mut st);
-                        s.stats = st;
+                        super::bounded_insert(&mut s.guid2name, guid.to_vec(), strip_nul(&p), &mut s.stats);
                     }
                     if let Some(tx) = s.get_generic_tx(2, CREATE, &r.key(kind::GENERICTX)) {
                         tx.response_done = true;
@@ -297,29 +282,12 @@ fn response_msg(s: &mut SmbParser, r: &Msg<'_>) {
                 match r.data.get(2) {
                     Some(&share_type) => {
                         let is_pipe = share_type == 2;
-                        let mut share = None;
-                        if let Some(tx) = s.get_treeconnect_tx(&r.key(kind::TREE)) {
-                            if let TxData::TreeConnect {
-                                share: name,
-                                is_pipe: p,
-                            } = &mut tx.data
-                            {
-                                *p = is_pipe;
-                                share = Some(name.clone());
-                            }
-                            tx.hdr = r.key(kind::HEADER);
-                            tx.response_done = true;
-                        }
-                        if let Some(name) = share {
-                            let mut st = s.stats;
-                            super::bounded_insert(
-                                &mut s.ssn2tree,
-                                r.key(kind::SHARE),
-                                (name, is_pipe),
-                                &mut st,
-                            );
-                            s.stats = st;
-                        }
+                        s.treeconnect_done(
+                            &r.key(kind::TREE),
+                            r.key(kind::HEADER),
+                            r.key(kind::SHARE),
+                            is_pipe,
+                        );
                         true
                     }
                     None => {
@@ -393,15 +361,20 @@ fn response_msg(s: &mut SmbParser, r: &Msg<'_>) {
     }
 }
 
+/// The start IOCTL requests and responses share: (CtlCode, FileId, InputCount).
+fn ioctl_head<'a>(x: &mut Rd<'a>) -> Option<(u32, &'a [u8], u32)> {
+    x.skip(4)?;
+    let func = x.u32()?;
+    let guid = x.take(16)?;
+    x.skip(4)?;
+    Some((func, guid, x.u32()?))
+}
+
 fn ioctl_request(s: &mut SmbParser, r: &Msg<'_>) {
     let hdr = r.key(kind::HEADER);
     let p = (|| {
         let mut x = Rd::new(r.data);
-        x.skip(4)?;
-        let func = x.u32()?;
-        let guid = x.take(16)?;
-        x.skip(4)?;
-        let in_len = x.u32()?;
+        let (func, guid, in_len) = ioctl_head(&mut x)?;
         x.skip(24)?;
         let data = x.take(in_len as usize)?;
         Some((func, guid, data))
@@ -424,11 +397,7 @@ fn ioctl_response(s: &mut SmbParser, r: &Msg<'_>) {
     let hdr = r.key(kind::HEADER);
     let p = (|| {
         let mut x = Rd::new(r.data);
-        x.skip(4)?;
-        let func = x.u32()?;
-        let guid = x.take(16)?;
-        x.skip(4)?;
-        let in_len = x.u32()?;
+        let (func, guid, in_len) = ioctl_head(&mut x)?;
         x.skip(4)?;
         let out_len = x.u32()?;
         x.skip(8)?;
@@ -454,17 +423,57 @@ fn ioctl_response(s: &mut SmbParser, r: &Msg<'_>) {
     }
 }
 
-/// The WRITE request body: (length, offset, GUID, the data here).
-fn parse_write(d: &[u8]) -> Option<(u32, u64, &[u8], &[u8])> {
+/// The start READ and WRITE requests share: (Length, Offset, FileId) and the reader
+/// past their fixed part.
+fn rw_head(d: &[u8]) -> Option<(u32, u64, &[u8], Rd<'_>)> {
     let mut x = Rd::new(d);
     x.skip(4)?;
     let len = x.u32()?;
     let off = x.u64()?;
     let guid = x.take(16)?;
     x.skip(16)?;
+    Some((len, off, guid, x))
+}
+
+/// Whether a READ/WRITE of `len` bytes is over the negotiated `max` (0: none negotiated)
+/// or the configured cap.
+fn over_max(max: u32, len: u32) -> bool {
+    (max != 0 && len > max) || CFG_MAX_RW_SIZE < len
+}
+
+/// The WRITE request body: (length, offset, GUID, the data here).
+fn parse_write(d: &[u8]) -> Option<(u32, u64, &[u8], &[u8])> {
+    let (len, off, guid, mut x) = rw_head(d)?;
     let rest = x.rest();
     let data = rest.get(..(len as usize).min(rest.len())).unwrap_or(rest);
     Some((len, off, guid, data))
+}
+
+/// Whether a READ/WRITE on file `guid` in tree `tree_key` goes to a pipe, and whether it
+/// carries DCERPC (shared by Suricata's `smb2_write_request_record` and
+/// `smb2_read_response_record`): data to a tree not seen connecting that probes as DCERPC
+/// marks the tree as the `suricata::dcerpc` pipe (and names the file so).
+fn pipe_dcerpc(s: &mut SmbParser, tree_key: Hdr, guid: &[u8], data: &[u8]) -> (bool, bool) {
+    let (share, is_pipe) = s.ssn2tree.get(&tree_key).cloned().unwrap_or_default();
+    let is_dcerpc = (is_pipe || share.is_empty()) && s.is_dcerpc_guid(guid);
+    if share.is_empty() && !is_pipe && dce::probe(data) {
+        super::bounded_insert(
+            &mut s.ssn2tree,
+            tree_key,
+            (b"suricata::dcerpc".to_vec(), true),
+            &mut s.stats,
+        );
+        if !is_dcerpc {
+            super::bounded_insert(
+                &mut s.guid2name,
+                guid.to_vec(),
+                b"suricata::dcerpc".to_vec(),
+                &mut s.stats,
+            );
+        }
+        return (true, true);
+    }
+    (is_pipe, is_dcerpc)
 }
 
 /// Suricata's `smb2_write_request_record`.
@@ -473,20 +482,12 @@ fn write_request(s: &mut SmbParser, r: &Msg<'_>, nbss_remaining: u32) {
         s.set_event("malformed_data");
         return;
     };
-    if len.saturating_sub(data.len() as u32) > nbss_remaining {
-        s.set_event("write_request_too_large");
-        s.set_skip(Direction::ToServer, nbss_remaining);
-        return;
-    }
-    if (s.max_write_size != 0 && len > s.max_write_size) || CFG_MAX_RW_SIZE < len {
-        s.set_event("write_request_too_large");
-        s.set_skip(Direction::ToServer, nbss_remaining);
+    if len.saturating_sub(data.len() as u32) > nbss_remaining || over_max(s.max_write_size, len) {
+        s.refuse_record("write_request_too_large", Direction::ToServer, nbss_remaining);
         return;
     }
     let guid = guid.to_vec();
-    let mut st = s.stats;
-    super::bounded_insert(&mut s.ssn2vec, r.key(kind::GUID), guid.clone(), &mut st);
-    s.stats = st;
+    super::bounded_insert(&mut s.ssn2vec, r.key(kind::GUID), guid.clone(), &mut s.stats);
     let name = s.guid2name.get(&guid).cloned().unwrap_or_default();
     if s.file_tx(&guid, Direction::ToServer, true).is_some() {
         s.file_chunk(
@@ -500,29 +501,7 @@ fn write_request(s: &mut SmbParser, r: &Msg<'_>, nbss_remaining: u32) {
             nbss_remaining,
         );
     } else {
-        let tree_key = r.key(kind::SHARE);
-        let (share, mut is_pipe) = s.ssn2tree.get(&tree_key).cloned().unwrap_or_default();
-        let mut is_dcerpc = (is_pipe || share.is_empty()) && s.is_dcerpc_guid(&guid);
-        if share.is_empty() && !is_pipe && dce::probe(data) {
-            let mut st = s.stats;
-            super::bounded_insert(
-                &mut s.ssn2tree,
-                tree_key,
-                (b"suricata::dcerpc".to_vec(), true),
-                &mut st,
-            );
-            if !is_dcerpc {
-                super::bounded_insert(
-                    &mut s.guid2name,
-                    guid.clone(),
-                    b"suricata::dcerpc".to_vec(),
-                    &mut st,
-                );
-            }
-            s.stats = st;
-            is_pipe = true;
-            is_dcerpc = true;
-        }
+        let (is_pipe, is_dcerpc) = pipe_dcerpc(s, r.key(kind::SHARE), &guid, data);
         if is_pipe && is_dcerpc {
             dce::write(s, 2, WRITE, r.key(kind::HEADER), data);
         } else if is_pipe {
@@ -564,17 +543,15 @@ fn read_response(s: &mut SmbParser, r: &Msg<'_>, nbss_remaining: u32) {
         return;
     };
     if len.saturating_sub(data.len() as u32) > nbss_remaining {
-        s.set_event("read_response_too_large");
-        s.set_skip(Direction::ToClient, nbss_remaining);
+        s.refuse_record("read_response_too_large", Direction::ToClient, nbss_remaining);
         return;
     }
     if r.status != status::BUFFER_OVERFLOW && r.status != status::SUCCESS {
         s.set_skip(Direction::ToClient, nbss_remaining);
         return;
     }
-    if (s.max_read_size != 0 && len > s.max_read_size) || CFG_MAX_RW_SIZE < len {
-        s.set_event("read_response_too_large");
-        s.set_skip(Direction::ToClient, nbss_remaining);
+    if over_max(s.max_read_size, len) {
+        s.refuse_record("read_response_too_large", Direction::ToClient, nbss_remaining);
         return;
     }
     let Some((guid, off)) = s.ssn2off.remove(&r.key_notree(kind::OFFSET)) else {
@@ -594,29 +571,7 @@ fn read_response(s: &mut SmbParser, r: &Msg<'_>, nbss_remaining: u32) {
             nbss_remaining,
         );
     } else {
-        let tree_key = r.key(kind::SHARE);
-        let (share, mut is_pipe) = s.ssn2tree.get(&tree_key).cloned().unwrap_or_default();
-        let mut is_dcerpc = (is_pipe || share.is_empty()) && s.is_dcerpc_guid(&guid);
-        if share.is_empty() && !is_pipe && dce::probe(data) {
-            let mut st = s.stats;
-            super::bounded_insert(
-                &mut s.ssn2tree,
-                tree_key,
-                (b"suricata::dcerpc".to_vec(), true),
-                &mut st,
-            );
-            if !is_dcerpc {
-                super::bounded_insert(
-                    &mut s.guid2name,
-                    guid.clone(),
-                    b"suricata::dcerpc".to_vec(),
-                    &mut st,
-                );
-            }
-            s.stats = st;
-            is_pipe = true;
-            is_dcerpc = true;
-        }
+        let (is_pipe, is_dcerpc) = pipe_dcerpc(s, r.key(kind::SHARE), &guid, data);
         if is_pipe && is_dcerpc {
             dce::read(s, 2, READ, r.status, r.key(kind::HEADER), &guid, data);
         } else if is_pipe {

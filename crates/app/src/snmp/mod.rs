@@ -15,7 +15,7 @@
 //! Not done here: `malformed_data` (Suricata sets it on the flow's previous transaction,
 //! which has been logged here by then).
 
-use crate::{AppEvent, Cx, Parser, Record};
+use crate::{Cx, Parser, Record};
 use flow::Direction;
 use serde::ser::{SerializeMap, Serializer};
 use snmp_parser::{
@@ -248,14 +248,7 @@ impl SnmpParser {
 impl Parser for SnmpParser {
     fn on_data(&mut self, dir: Direction, data: &[u8], cx: &mut Cx<'_>) {
         if let Some(rec) = self.parse(dir, data) {
-            let id = self.tx_id;
-            self.tx_id += 1;
-            cx.out.push(AppEvent {
-                ts: cx.ts,
-                dir,
-                tx_id: Some(id),
-                record: Record::Snmp(Box::new(rec)),
-            });
+            cx.push_tx(dir, &mut self.tx_id, Record::Snmp(Box::new(rec)));
         }
     }
 }

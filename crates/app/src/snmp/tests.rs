@@ -1,15 +1,5 @@
 use super::*;
-use crate::tests_util::Harness;
-
-const TS: Direction = Direction::ToServer;
-const TC: Direction = Direction::ToClient;
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use crate::tests_util::{hex, Harness, TC, TS};
 
 /// A v2c get-next-request and its response (from the `snmp-community` case).
 const GETNEXT: &str = "3027020101040b5b52305f4340637469215da11502042b133f85020100020100300730050601010500";

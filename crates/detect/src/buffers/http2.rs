@@ -5,9 +5,10 @@ use app::http2::Http2Tx;
 use flow::Direction;
 use rules::Buffer;
 
-fn push(out: &mut Vec<Vec<u8>>, b: Option<&[u8]>) {
+/// Appends `b` (a borrowed, shared or owned buffer) when there is one.
+fn push<T: Into<Vec<u8>>>(out: &mut Vec<Vec<u8>>, b: Option<T>) {
     if let Some(b) = b {
-        out.push(b.to_vec());
+        out.push(b.into());
     }
 }
 
@@ -20,32 +21,14 @@ pub fn fetch(b: Buffer, tx: &Http2Tx, to_server: bool, out: &mut Vec<Vec<u8>>) {
         Direction::ToClient
     };
     // Headers of the detect-http-headers-stub.h keywords (`rs_http2_tx_get_header_value`).
-    let stub = |name: &[u8], out: &mut Vec<Vec<u8>>| {
-        if let Some(v) = tx.header_value(dir, name) {
-            out.push(v.into_owned());
-        }
-    };
+    let stub = |name: &[u8], out: &mut Vec<Vec<u8>>| push(out, tx.header_value(dir, name));
+    // The direction's body, when it has one.
+    let body = || Some(tx.body(dir)).filter(|b| !b.is_empty());
     match b {
-        HttpHeader => {
-            if let Some(v) = tx.header_block(dir) {
-                out.push(v);
-            }
-        }
-        HttpHeaderRaw => {
-            if let Some(v) = tx.header_block_raw(dir) {
-                out.push(v);
-            }
-        }
-        HttpHeaderNames => {
-            if let Some(v) = tx.header_names(dir) {
-                out.push(v);
-            }
-        }
-        HttpCookie => {
-            if let Some(v) = tx.cookie(dir) {
-                out.push(v.into_owned());
-            }
-        }
+        HttpHeader => push(out, tx.header_block(dir)),
+        HttpHeaderRaw => push(out, tx.header_block_raw(dir)),
+        HttpHeaderNames => push(out, tx.header_names(dir)),
+        HttpCookie => push(out, tx.cookie(dir)),
         HttpProtocol => out.push(b"HTTP/2".to_vec()),
         HttpConnection => stub(b"connection", out),
         HttpContentLen => stub(b"content-length", out),
@@ -56,28 +39,11 @@ pub fn fetch(b: Buffer, tx: &Http2Tx, to_server: bool, out: &mut Vec<Vec<u8>>) {
         match b {
             HttpMethod => push(out, tx.method()),
             HttpUri | HttpUriRaw => push(out, tx.uri()),
-            HttpHost => {
-                if let Some(v) = tx.host() {
-                    out.push(v.into_owned());
-                }
-            }
-            HttpHostRaw => {
-                if let Some(v) = tx.host_raw() {
-                    out.push(v.into_owned());
-                }
-            }
-            HttpUserAgent => {
-                if let Some(v) = tx.user_agent() {
-                    out.push(v.into_owned());
-                }
-            }
+            HttpHost => push(out, tx.host()),
+            HttpHostRaw => push(out, tx.host_raw()),
+            HttpUserAgent => push(out, tx.user_agent()),
             HttpRequestLine => out.push(tx.request_line()),
-            HttpRequestBody => {
-                let body = tx.body(dir);
-                if !body.is_empty() {
-                    out.push(body.to_vec());
-                }
-            }
+            HttpRequestBody => push(out, body()),
             HttpAccept => stub(b"accept", out),
             HttpAcceptLang => stub(b"accept-language", out),
             HttpAcceptEnc => stub(b"accept-encoding", out),
@@ -89,12 +55,7 @@ pub fn fetch(b: Buffer, tx: &Http2Tx, to_server: bool, out: &mut Vec<Vec<u8>>) {
         match b {
             HttpStatCode => push(out, tx.stat_code()),
             HttpResponseLine => out.push(tx.response_line()),
-            FileData => {
-                let body = tx.body(dir);
-                if !body.is_empty() {
-                    out.push(body.to_vec());
-                }
-            }
+            FileData => push(out, body()),
             HttpLocation => stub(b"location", out),
             HttpServer => stub(b"server", out),
             HttpResponseHeader => out.extend(tx.header_lines(dir)),

@@ -9,7 +9,7 @@
 //! Only TLS is inspected this way: the other protocols' events are all known when their
 //! transaction is complete, and their rules stay in the transaction groups.
 
-use super::{conds_ok, CRule, Engine};
+use super::{conds_ok, side_packet, CRule, Engine};
 use crate::buffers;
 use crate::inspect::inspect;
 use crate::keywords::{self, tls_version::TxCond};
@@ -58,14 +58,7 @@ impl Engine {
             if list.is_empty() {
                 continue;
             }
-            let mut side_pkt = *pkt;
-            if !to_server {
-                side_pkt.src = pkt.dst;
-                side_pkt.dst = pkt.src;
-                side_pkt.sport = pkt.dport;
-                side_pkt.dport = pkt.sport;
-            }
-            side_pkt.to_server = to_server;
+            let side_pkt = side_packet(pkt, to_server);
             for &i in list {
                 if fd.live_alerted.contains(&i) {
                     continue;
@@ -132,6 +125,7 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
+    use crate::engine::tests::sids;
     use crate::{BuildOptions, Engine, FlowDetect, PacketInfo, RuleSource, ThreadCtx};
     use app::{AppProto, Record};
 
@@ -153,17 +147,6 @@ alert tls any any -> any any (msg:"sni"; tls.sni; content:"example"; sid:4;)
         );
         assert_eq!((r.loaded, r.skipped.len()), (4, 0), "{:?}", r.skipped);
         e
-    }
-
-    fn sids(e: &Engine, tcx: &mut ThreadCtx) -> Vec<u32> {
-        let mut v: Vec<u32> = tcx
-            .alerts
-            .drain(..)
-            .filter_map(|a| e.meta(a.rule))
-            .map(|m| m.sid)
-            .collect();
-        v.sort_unstable();
-        v
     }
 
     fn rec(events: &[&'static str]) -> Option<Record> {

@@ -63,7 +63,8 @@ impl Base64DecodeM {
     }
 }
 
-fn value(c: u8) -> Option<u8> {
+/// A base64 alphabet character's value (RFC 4648, standard alphabet).
+pub(super) fn value(c: u8) -> Option<u8> {
     match c {
         b'A'..=b'Z' => Some(c - b'A'),
         b'a'..=b'z' => Some(c - b'a' + 26),
@@ -74,13 +75,18 @@ fn value(c: u8) -> Option<u8> {
     }
 }
 
-/// Writes one decoded block at `at` (three bytes, as `DecodeBase64Block` does).
-fn block(out: &mut Vec<u8>, at: usize, b: [u8; 4]) {
-    let bytes = [
+/// `DecodeBase64Block`: four 6-bit values to three bytes.
+pub(super) fn decode_block(b: &[u8; 4]) -> [u8; 3] {
+    [
         (b[0] << 2) | (b[1] >> 4),
         (b[1] << 4) | (b[2] >> 2),
         (b[2] << 6) | b[3],
-    ];
+    ]
+}
+
+/// Writes one decoded block at `at` (three bytes, as `DecodeBase64Block` does).
+fn block(out: &mut Vec<u8>, at: usize, b: [u8; 4]) {
+    let bytes = decode_block(&b);
     if out.len() < at + 3 {
         out.resize(at + 3, 0);
     }

@@ -17,7 +17,7 @@
 //!
 //! Only rules with these keywords take a set's lock, once per inspected buffer.
 
-use super::CompileError;
+use super::{base64, CompileError};
 use rules::{Datarep, Dataset, DatasetCmd, DatasetType, UintMode};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -220,15 +220,19 @@ pub struct Registry {
 
 impl Registry {
     /// `DatasetGet`: the existing set `name` (its type and `load` must agree when given), or a
-    /// new one, loaded from `load`.
+    /// new one, loaded from `load` (found as [`load_path`] says, `rule_file` naming the rules
+    /// file).
     fn get(
         &mut self,
         name: &str,
         kind: Option<DatasetType>,
-        load: &str,
+        load: Option<&str>,
+        rule_file: &str,
         memcap: Option<u64>,
         hashsize: Option<u32>,
     ) -> Result<Arc<Set>, CompileError> {
+        let load = load.map(|l| load_path(l, rule_file)).unwrap_or_default();
+        let load = load.as_str();
         if name.len() > NAME_MAX {
             return Err(CompileError::new(
                 "dataset",
@@ -462,17 +466,6 @@ fn hex_to_raw(s: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn b64_value(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
-}
-
 /// `DecodeBase64(..., BASE64_MODE_STRICT)`: `None` on a character outside the alphabet
 /// (other than `=` padding); a final partial block is decoded.
 fn b64_strict(src: &[u8]) -> Option<Vec<u8>> {
@@ -481,7 +474,7 @@ fn b64_strict(src: &[u8]) -> Option<Vec<u8>> {
     let mut n = 0usize;
     let mut padding = 0usize;
     for &c in src {
-        let v = match b64_value(c) {
+        let v = match base64::value(c) {
             Some(v) => v,
             None if c == b'=' => {
                 padding += 1;
@@ -494,7 +487,7 @@ fn b64_strict(src: &[u8]) -> Option<Vec<u8>> {
         }
         n += 1;
         if n == 4 {
-            let dec = decode_block(&block);
+            let dec = base64::decode_block(&block);
             out.extend_from_slice(
                 dec.get(..3usize.saturating_sub(padding.min(3)))
                     .unwrap_or_default(),
@@ -505,18 +498,10 @@ fn b64_strict(src: &[u8]) -> Option<Vec<u8>> {
         }
     }
     if n > 0 {
-        let dec = decode_block(&block);
+        let dec = base64::decode_block(&block);
         out.extend_from_slice(dec.get(..n - 1).unwrap_or_default());
     }
     Some(out)
-}
-
-fn decode_block(b: &[u8; 4]) -> [u8; 3] {
-    [
-        (b[0] << 2) | (b[1] >> 4),
-        (b[1] << 4) | (b[2] >> 2),
-        (b[2] << 6) | b[3],
-    ]
 }
 
 /// A compiled `dataset` keyword.
@@ -534,12 +519,14 @@ impl DatasetM {
                 "save/state (writing sets to disk) is not supported",
             ));
         }
-        let load = d
-            .load
-            .as_deref()
-            .map(|l| load_path(l, rule_file))
-            .unwrap_or_default();
-        let set = sets.get(&d.name, d.kind, &load, d.memcap, d.hashsize)?;
+        let set = sets.get(
+            &d.name,
+            d.kind,
+            d.load.as_deref(),
+            rule_file,
+            d.memcap,
+            d.hashsize,
+        )?;
         Ok(DatasetM { set, cmd: d.cmd })
     }
 
@@ -576,12 +563,14 @@ impl DatarepM {
                 "if load is used type must be set as well",
             ));
         }
-        let load = d
-            .load
-            .as_deref()
-            .map(|l| load_path(l, rule_file))
-            .unwrap_or_default();
-        let set = sets.get(&d.name, d.kind, &load, d.memcap, d.hashsize)?;
+        let set = sets.get(
+            &d.name,
+            d.kind,
+            d.load.as_deref(),
+            rule_file,
+            d.memcap,
+            d.hashsize,
+        )?;
         Ok(DatarepM {
             set,
             mode: d.cmp.mode,

@@ -83,6 +83,15 @@ pub(super) fn flush(engine: &Engine, tcx: &mut ThreadCtx, fd: &mut FlowDetect, p
     }
 }
 
+/// Stream data `payload` of `dir` seen as a packet of that direction, on packet `p`.
+fn stream_view<'a>(p: &PacketInfo<'a>, dir: Direction, payload: &'a [u8]) -> PacketInfo<'a> {
+    let mut sp = orient(*p, dir == Direction::ToServer);
+    sp.payload = payload;
+    sp.stream = true;
+    sp.l3 = &[];
+    sp
+}
+
 /// The mixed rules take the data of `dir` acknowledged since they last did.
 fn feed_mixed(engine: &Engine, tcx: &mut ThreadCtx, fd: &mut FlowDetect, p: &PacketInfo<'_>, dir: Direction) {
     let d = dir.index();
@@ -95,11 +104,7 @@ fn feed_mixed(engine: &Engine, tcx: &mut ThreadCtx, fd: &mut FlowDetect, p: &Pac
     };
     let data = std::mem::take(slot);
     if let Some(new) = data.get(range) {
-        let mut sp = orient(*p, dir == Direction::ToServer);
-        sp.payload = new;
-        sp.stream = true;
-        sp.l3 = &[];
-        engine.inspect_stream_mixed(tcx, fd, &sp);
+        engine.inspect_stream_mixed(tcx, fd, &stream_view(p, dir, new));
     }
     // Still to be inspected by the stream rules.
     if let Some(slot) = fd.pending.get_mut(d) {
@@ -117,10 +122,7 @@ fn inspect(engine: &Engine, tcx: &mut ThreadCtx, fd: &mut FlowDetect, p: &Packet
     };
     let mut data = std::mem::take(slot);
     if !data.is_empty() {
-        let mut sp = orient(*p, dir == Direction::ToServer);
-        sp.payload = &data;
-        sp.stream = true;
-        sp.l3 = &[];
+        let mut sp = stream_view(p, dir, &data);
         engine.inspect_stream_rules(tcx, fd, &sp);
         if let Some(rest) = data.get(unfed).filter(|r| !r.is_empty()) {
             sp.payload = rest;
@@ -139,14 +141,32 @@ mod tests {
     use super::*;
     use detect::RuleSource;
 
-    fn engine() -> Engine {
-        let src = RuleSource {
-            name: "t.rules".into(),
-            text: b"alert tcp any any -> any any (flow:to_server; content:\"abcdef\"; sid:1;)".to_vec(),
-        };
-        let (e, report) = Engine::build(&[src], &rules::Classifications::default());
-        assert_eq!(report.loaded, 1);
-        e
+    /// An engine with one to-server stream rule, and the state of one flow.
+    struct Fx {
+        e: Engine,
+        tcx: ThreadCtx,
+        fd: FlowDetect,
+    }
+
+    impl Fx {
+        fn new() -> Fx {
+            let src = RuleSource {
+                name: "t.rules".into(),
+                text: b"alert tcp any any -> any any (flow:to_server; content:\"abcdef\"; sid:1;)".to_vec(),
+            };
+            let (e, report) = Engine::build(&[src], &rules::Classifications::default());
+            assert_eq!(report.loaded, 1);
+            Fx {
+                e,
+                tcx: ThreadCtx::default(),
+                fd: FlowDetect::default(),
+            }
+        }
+
+        /// [`on_packet`] on this flow.
+        fn packet(&mut self, p: &PacketInfo<'_>, dir: Direction, tr: &TcpRaw, ack: bool, triggers: [u32; 2]) {
+            on_packet(&self.e, &mut self.tcx, &mut self.fd, p, dir, tr, ack, triggers);
+        }
     }
 
     const IDS: TcpRaw = TcpRaw {
@@ -160,63 +180,41 @@ mod tests {
 
     #[test]
     fn data_waits_for_a_trigger_and_is_inspected_whole_on_its_own_direction() {
-        let e = engine();
-        let mut tcx = ThreadCtx::default();
-        let mut fd = FlowDetect::default();
+        let mut f = Fx::new();
         let mut p = PacketInfo::test(b"");
         p.pcap_cnt = Some(7);
         // Acknowledged in two pieces: neither alone holds the pattern.
-        fd.push_stream(0, b"xxabc");
-        on_packet(&e, &mut tcx, &mut fd, &p, Direction::ToServer, &IDS, true, [0, 0]);
-        fd.push_stream(0, b"defxx");
-        on_packet(&e, &mut tcx, &mut fd, &p, Direction::ToServer, &IDS, true, [0, 0]);
-        assert!(tcx.alerts.is_empty());
-        assert_eq!(fd.pending[0], b"xxabcdefxx");
+        f.fd.push_stream(0, b"xxabc");
+        f.packet(&p, Direction::ToServer, &IDS, true, [0, 0]);
+        f.fd.push_stream(0, b"defxx");
+        f.packet(&p, Direction::ToServer, &IDS, true, [0, 0]);
+        assert!(f.tcx.alerts.is_empty());
+        assert_eq!(f.fd.pending[0], b"xxabcdefxx");
         // The app layer completed a to-server unit: a to-client packet does not inspect it...
         let mut back = p;
         back.to_server = false;
-        on_packet(
-            &e,
-            &mut tcx,
-            &mut fd,
-            &back,
-            Direction::ToClient,
-            &IDS,
-            true,
-            [1, 0],
-        );
-        assert!(tcx.alerts.is_empty());
+        f.packet(&back, Direction::ToClient, &IDS, true, [1, 0]);
+        assert!(f.tcx.alerts.is_empty());
         // ... the next to-server packet does, all of it at once.
-        on_packet(&e, &mut tcx, &mut fd, &p, Direction::ToServer, &IDS, true, [1, 0]);
-        assert_eq!(tcx.alerts.len(), 1);
-        assert_eq!(tcx.alerts[0].pcap_cnt, Some(7));
-        assert!(tcx.alerts[0].stream);
-        assert!(fd.pending[0].is_empty());
-        assert_eq!(fd.raw.trigger, [false, false]);
+        f.packet(&p, Direction::ToServer, &IDS, true, [1, 0]);
+        assert_eq!(f.tcx.alerts.len(), 1);
+        assert_eq!(f.tcx.alerts[0].pcap_cnt, Some(7));
+        assert!(f.tcx.alerts[0].stream);
+        assert!(f.fd.pending[0].is_empty());
+        assert_eq!(f.fd.raw.trigger, [false, false]);
     }
 
     #[test]
     fn a_chunk_or_the_close_inspects_without_a_trigger() {
-        let e = engine();
-        let mut tcx = ThreadCtx::default();
-        let mut fd = FlowDetect::default();
+        let mut f = Fx::new();
         let p = PacketInfo::test(b"");
         let mut data = vec![b'x'; detect::RAW_CHUNK_SIZE - 6];
         data.extend_from_slice(b"abcdef");
-        fd.push_stream(0, &data);
-        on_packet(
-            &e,
-            &mut tcx,
-            &mut fd,
-            &p,
-            Direction::ToServer,
-            &IDS,
-            false,
-            [0, 0],
-        );
-        assert_eq!(tcx.alerts.len(), 1);
-        assert!(fd.pending[0].is_empty());
-        fd.push_stream(0, b"abcdef");
+        f.fd.push_stream(0, &data);
+        f.packet(&p, Direction::ToServer, &IDS, false, [0, 0]);
+        assert_eq!(f.tcx.alerts.len(), 1);
+        assert!(f.fd.pending[0].is_empty());
+        f.fd.push_stream(0, b"abcdef");
         let mut closing = IDS;
         closing.limits[0].closing = true;
         // Not before the session is established.
@@ -224,78 +222,38 @@ mod tests {
             established: false,
             ..closing
         };
-        on_packet(
-            &e,
-            &mut tcx,
-            &mut fd,
-            &p,
-            Direction::ToServer,
-            &early,
-            false,
-            [0, 0],
-        );
-        assert_eq!(tcx.alerts.len(), 1);
-        on_packet(
-            &e,
-            &mut tcx,
-            &mut fd,
-            &p,
-            Direction::ToServer,
-            &closing,
-            false,
-            [0, 0],
-        );
-        assert_eq!(tcx.alerts.len(), 2);
+        f.packet(&p, Direction::ToServer, &early, false, [0, 0]);
+        assert_eq!(f.tcx.alerts.len(), 1);
+        f.packet(&p, Direction::ToServer, &closing, false, [0, 0]);
+        assert_eq!(f.tcx.alerts.len(), 2);
     }
 
     #[test]
     fn immediate_mode_inspects_on_the_packet_and_the_flow_end_flushes() {
-        let e = engine();
-        let mut tcx = ThreadCtx::default();
-        let mut fd = FlowDetect::default();
+        let mut f = Fx::new();
         let p = PacketInfo::test(b"");
         let inline = TcpRaw { gated: false, ..IDS };
-        fd.push_stream(0, b"abcdef");
-        on_packet(
-            &e,
-            &mut tcx,
-            &mut fd,
-            &p,
-            Direction::ToServer,
-            &inline,
-            false,
-            [0, 0],
-        );
-        assert_eq!(tcx.alerts.len(), 1);
-        fd.push_stream(0, b"abcdef");
-        flush(&e, &mut tcx, &mut fd, &p);
-        assert_eq!(tcx.alerts.len(), 2);
-        assert!(fd.pending.iter().all(Vec::is_empty));
+        f.fd.push_stream(0, b"abcdef");
+        f.packet(&p, Direction::ToServer, &inline, false, [0, 0]);
+        assert_eq!(f.tcx.alerts.len(), 1);
+        f.fd.push_stream(0, b"abcdef");
+        flush(&f.e, &mut f.tcx, &mut f.fd, &p);
+        assert_eq!(f.tcx.alerts.len(), 2);
+        assert!(f.fd.pending.iter().all(Vec::is_empty));
     }
 
     #[test]
     fn a_direction_over_half_the_cap_is_inspected_on_any_packet() {
-        let e = engine();
-        let mut tcx = ThreadCtx::default();
-        let mut fd = FlowDetect::default();
+        let mut f = Fx::new();
         let mut back = PacketInfo::test(b"");
         back.to_server = false;
         let mut data = vec![b'x'; RAW_FORCE - 6];
         data.extend_from_slice(b"abcdef");
-        fd.push_stream(0, &data);
-        on_packet(
-            &e,
-            &mut tcx,
-            &mut fd,
-            &back,
-            Direction::ToClient,
-            &IDS,
-            true,
-            [0, 0],
-        );
-        assert_eq!(tcx.alerts.len(), 1);
+        f.fd.push_stream(0, &data);
+        f.packet(&back, Direction::ToClient, &IDS, true, [0, 0]);
+        assert_eq!(f.tcx.alerts.len(), 1);
         // Reported on the to-server side it belongs to.
-        assert!(tcx.alerts[0].to_server);
-        assert!(fd.pending[0].is_empty());
+        assert!(f.tcx.alerts[0].to_server);
+        assert!(f.fd.pending[0].is_empty());
     }
 }
