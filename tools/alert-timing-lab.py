@@ -9,7 +9,7 @@ for name in ['benign-web','scanner-http','sqlmap','nmap-version','hydra-ftp','hy
     o=os.path.join(out,name); os.makedirs(o,exist_ok=True)
     ev=os.path.join(o,'eve.json')
     if os.path.exists(ev): os.remove(ev)
-    subprocess.run(f"{binp} -r {td}/pcaps/{name}.pcap -S {td}/rules/et-open/all.rules.gz -l {o} --set sense.sqli.enabled=false --set sense.bruteforce.enabled=false --set sense.scan.enabled=false", shell=True, capture_output=True)
+    subprocess.run(f"{binp} -r {td}/pcaps/{name}.pcap -S {td}/rules/et-open/all.rules.gz -l {o} --set sense.sqli.enabled=false --set sense.bruteforce.enabled=false --set sense.scan.enabled=false --runmode single", shell=True, capture_output=True)
     def load(f, op):
         c=collections.Counter()
         for l in op(f):
