@@ -486,6 +486,17 @@ impl Engine {
         classes: &Classifications,
         opts: BuildOptions,
     ) -> (Engine, LoadReport) {
+        Engine::build_with_vars(sources, classes, opts, &rules::Vars::default())
+    }
+
+    /// [`Engine::build_with`] with the address and port variables of the configuration
+    /// (`vars.address-groups`, `vars.port-groups`) in place of Suricata's defaults.
+    pub fn build_with_vars(
+        sources: &[RuleSource],
+        classes: &Classifications,
+        opts: BuildOptions,
+        vars: &rules::Vars,
+    ) -> (Engine, LoadReport) {
         let mut report = LoadReport::default();
         let mut names = BitNames::default();
         let mut sets = keywords::dataset::Registry::default();
@@ -499,7 +510,7 @@ impl Engine {
             fnv(&mut h, &src.text);
             // Each rule is compiled as soon as it is parsed: the whole file's AST is never
             // held at once (it would double the peak memory of a large ruleset).
-            let mut parser = rules::RuleParser::default();
+            let mut parser = rules::RuleParser::new(vars.clone());
             let mut errors = Vec::new();
             parser.parse_file_bytes_each(
                 &src.text,

@@ -34,14 +34,103 @@ fn read_rules(path: &Path) -> Result<Vec<u8>> {
     Ok(raw)
 }
 
+/// What rules to load and how: the files, the address/port variables and the classification
+/// file, from the command line and the configuration (Suricata's keys).
+#[derive(Debug, Default)]
+pub struct RuleConfig {
+    pub files: Vec<PathBuf>,
+    pub vars: rules::Vars,
+    pub classification: Option<PathBuf>,
+}
+
+impl RuleConfig {
+    /// `-S FILE` replaces the configuration's `rule-files`; otherwise they are loaded (relative
+    /// names under `default-rule-path`) and each `-s FILE` is added. `vars.address-groups.NAME`
+    /// and `vars.port-groups.NAME` override Suricata's default variables; each value must
+    /// parse (the error names the key). `classification-file` names the classification file
+    /// (default: `classification.config` beside the first rules file, else Suricata's).
+    pub fn from_settings(
+        settings: &crate::config::Settings,
+        exclusive: Option<&Path>,
+        added: &[PathBuf],
+    ) -> Result<RuleConfig> {
+        let mut files = Vec::new();
+        match exclusive {
+            Some(f) => files.push(f.to_path_buf()),
+            None => {
+                let base = settings.get("default-rule-path").map(PathBuf::from);
+                for name in config_list(settings.get("rule-files")) {
+                    let p = PathBuf::from(&name);
+                    files.push(match &base {
+                        Some(b) if p.is_relative() => b.join(p),
+                        _ => p,
+                    });
+                }
+            }
+        }
+        files.extend(added.iter().cloned());
+        let mut vars = rules::Vars::default();
+        let mut given = Vec::new();
+        for key in settings.keys() {
+            let (kind, name) = if let Some(n) = key.strip_prefix("vars.address-groups.") {
+                (rules::VarKind::Address, n)
+            } else if let Some(n) = key.strip_prefix("vars.port-groups.") {
+                (rules::VarKind::Port, n)
+            } else {
+                continue;
+            };
+            let value = settings.get(key).unwrap_or("");
+            vars.set(kind, name, value);
+            given.push((key.to_string(), kind, value.to_string()));
+        }
+        for (key, kind, value) in given {
+            let ok = match kind {
+                rules::VarKind::Address => rules::parse_addresses(&value, &vars).map(|_| ()),
+                rules::VarKind::Port => rules::parse_ports(&value, &vars).map(|_| ()),
+            };
+            ok.map_err(|e| anyhow::anyhow!("setting {key}={value}: {e}"))?;
+        }
+        Ok(RuleConfig {
+            files,
+            vars,
+            classification: settings.get("classification-file").map(PathBuf::from),
+        })
+    }
+}
+
+/// A list setting: a YAML sequence (flattened as its JSON text) or one plain value.
+fn config_list(v: Option<&str>) -> Vec<String> {
+    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Vec::new();
+    };
+    match serde_json::from_str::<Vec<serde_json::Value>>(v) {
+        Ok(items) => items
+            .iter()
+            .filter_map(|i| match i {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Null => None,
+                other => Some(other.to_string()),
+            })
+            .collect(),
+        Err(_) => vec![v.to_string()],
+    }
+}
+
 /// Loads and compiles the rule files; prints the load summary on stderr.
-pub fn load(files: &[PathBuf], opts: BuildOptions) -> Result<Option<Arc<Engine>>> {
+pub fn load(rc: &RuleConfig, opts: BuildOptions) -> Result<Option<Arc<Engine>>> {
+    let files = &rc.files;
     if files.is_empty() {
         return Ok(None);
     }
     let started = std::time::Instant::now();
     let mut sources = Vec::with_capacity(files.len());
-    let mut class_text: Option<String> = None;
+    let mut class_text: Option<String> = match &rc.classification {
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .with_context(|| format!("reading classification-file {}", p.display()))?,
+        ),
+        None => None,
+    };
     for f in files {
         sources.push(RuleSource {
             name: f.display().to_string(),
@@ -55,7 +144,7 @@ pub fn load(files: &[PathBuf], opts: BuildOptions) -> Result<Option<Arc<Engine>>
     }
     let class_text = class_text.unwrap_or_else(|| DEFAULT_CLASSIFICATION.to_string());
     let (classes, _) = rules::Classifications::parse(&class_text);
-    let (engine, report) = Engine::build_with(&sources, &classes, opts);
+    let (engine, report) = Engine::build_with_vars(&sources, &classes, opts, &rc.vars);
     eprintln!(
         "sentinelle: rules: {} in {:.3}s (ruleset_id {})",
         report.summary(),

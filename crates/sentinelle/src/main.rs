@@ -124,12 +124,13 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             .flush()
             .map_or_else(quiet_on_broken_pipe, |_| Ok(ExitCode::SUCCESS));
     }
-    let rule_files: Vec<PathBuf> = cli.sig_exclusive.iter().chain(cli.sig.iter()).cloned().collect();
+    let rule_config =
+        detection::RuleConfig::from_settings(&settings, cli.sig_exclusive.as_deref(), &cli.sig)?;
     let detect_opts = detect::BuildOptions {
         ips: false,
         explain: cli.explain || settings.bool("detect.explain")?.unwrap_or(false),
     };
-    let engine = detection::load(&rule_files, detect_opts)?;
+    let engine = detection::load(&rule_config, detect_opts)?;
     let Some(input) = cli.read.clone() else {
         bail!("nothing to do: give a capture with -r FILE (live capture is not built yet)");
     };

@@ -133,8 +133,14 @@ impl Plan {
         }
         let mut known = KNOWN.to_vec();
         known.extend(app_keys(&mut engine.app, s)?);
+        // Read by `detection::RuleConfig`.
+        let rule_keys = |k: &str| {
+            matches!(k, "rule-files" | "default-rule-path" | "classification-file")
+                || k.starts_with("vars.address-groups.")
+                || k.starts_with("vars.port-groups.")
+        };
         for k in s.keys() {
-            if !known.contains(&k) {
+            if !known.contains(&k) && !rule_keys(k) {
                 eprintln!("sentinelle: note: setting {k} is not used by this version (ignored)");
             }
         }

@@ -200,3 +200,89 @@ fn listing_keywords_into_a_closed_pipe_is_not_a_panic() {
     assert!(text.lines().any(|l| l.starts_with("content:")), "{text}");
     assert!(text.lines().count() > 100);
 }
+
+/// Alert counts per signature id in an EVE file.
+fn alert_sids(eve: &std::path::Path) -> BTreeMap<u64, usize> {
+    let mut m = BTreeMap::new();
+    for e in common::read_eve(eve) {
+        if e["event_type"] == "alert" {
+            if let Some(sid) = e["alert"]["signature_id"].as_u64() {
+                *m.entry(sid).or_insert(0) += 1;
+            }
+        }
+    }
+    m
+}
+
+#[test]
+fn rule_files_and_variables_come_from_the_config() {
+    let td = common::testdata();
+    let dir = common::outdir("cfg-rules");
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    // sid 1 needs the client in $HOME_NET, sid 2 the server on one of $WEB_PORTS.
+    std::fs::write(
+        dir.join("rules/a.rules"),
+        "alert http $HOME_NET any -> any any (msg:\"home client\"; flow:to_server; http.method; content:\"GET\"; sid:1;)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("extra.rules"),
+        "alert tcp any any -> any $WEB_PORTS (msg:\"web port\"; flow:to_server; content:\"GET \"; depth:4; sid:2;)\n",
+    )
+    .unwrap();
+    let cfg = dir.join("s.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "vars:\n  address-groups:\n    HOME_NET: \"[192.168.77.0/24]\"\n  port-groups:\n    WEB_PORTS: \"[80,8080]\"\ndefault-rule-path: {}\nrule-files:\n  - a.rules\n",
+            dir.join("rules").display()
+        ),
+    )
+    .unwrap();
+    let pcap = td.join("pcaps/benign-web.pcap");
+    let run = |name: &str, extra: &[&str]| {
+        let out = common::outdir(name);
+        let mut argv = vec![
+            "-c",
+            cfg.to_str().unwrap(),
+            "-r",
+            pcap.to_str().unwrap(),
+            "-l",
+            out.to_str().unwrap(),
+        ];
+        argv.extend_from_slice(extra);
+        let (code, err) = common::run(&argv);
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("not used"), "{err}");
+        alert_sids(&out.join("eve.json"))
+    };
+    let extra = dir.join("extra.rules");
+    let extra = extra.to_str().unwrap();
+    // The config's rule file, plus one added with -s.
+    let both = run("cfg-rules-a", &["-s", extra]);
+    assert_eq!(both.keys().copied().collect::<Vec<_>>(), vec![1, 2], "{both:?}");
+    assert_eq!(both.get(&1), Some(&15), "one per request: {both:?}");
+    // -S replaces the config's rule files.
+    let only = run("cfg-rules-b", &["-S", extra]);
+    assert_eq!(only.keys().copied().collect::<Vec<_>>(), vec![2]);
+    // Another HOME_NET (as --set, after the config): the client is no longer home.
+    let away = run(
+        "cfg-rules-c",
+        &["--set", "vars.address-groups.HOME_NET=[10.0.0.0/8]"],
+    );
+    assert!(away.is_empty(), "{away:?}");
+    // A variable that does not parse is an error naming the key.
+    let out = common::outdir("cfg-rules-d");
+    let (code, err) = common::run(&[
+        "-c",
+        cfg.to_str().unwrap(),
+        "-r",
+        pcap.to_str().unwrap(),
+        "-l",
+        out.to_str().unwrap(),
+        "--set",
+        "vars.port-groups.WEB_PORTS=[80,",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("vars.port-groups.WEB_PORTS"), "{err}");
+}
