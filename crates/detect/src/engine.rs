@@ -32,8 +32,7 @@ pub struct RuleMeta {
     pub category: String,
     pub severity: u8,
     pub action: Action,
-    /// `metadata` keys with their values, in first-seen key order.
-    /// `metadata` keys with their values, in first-seen key order, packed into one string
+    /// `metadata` keys with their values in Suricata's output order, packed into one string
     /// (one allocation per rule instead of one per value; read with [`RuleMeta::metadata`]).
     metadata: Box<str>,
     pub file: String,
@@ -417,7 +416,8 @@ const META_ENTRY: char = '\u{1e}';
 const META_FIELD: char = '\u{1f}';
 
 impl RuleMeta {
-    /// `metadata` keys with their values, in first-seen key order.
+    /// `metadata` keys with their values, as Suricata writes them: keys sorted
+    /// (case-insensitively), each key's values in reverse rule order.
     pub fn metadata(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = &str>)> {
         self.metadata
             .split(META_ENTRY)
@@ -431,11 +431,24 @@ impl RuleMeta {
 
 fn meta_of(r: &Rule, classes: &Classifications, file: &str) -> RuleMeta {
     let class = r.classtype.as_deref().and_then(|c| classes.describe(c));
+    // Suricata's order (detect-metadata.c): pairs are prepended as parsed, then sorted by key
+    // (case-insensitively, stably), so keys come sorted and each key's values last-first.
+    let mut pairs: Vec<(&str, &str)> = r
+        .metadata
+        .iter()
+        .rev()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    pairs.sort_by(|a, b| {
+        a.0.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.0.bytes().map(|c| c.to_ascii_lowercase()))
+    });
     let mut keys: Vec<(&str, Vec<&str>)> = Vec::new();
-    for (k, v) in &r.metadata {
-        match keys.iter_mut().find(|(x, _)| x == k) {
-            Some((_, vs)) => vs.push(v),
-            None => keys.push((k, vec![v])),
+    for (k, v) in pairs {
+        match keys.last_mut() {
+            Some((x, vs)) if x.eq_ignore_ascii_case(k) => vs.push(v),
+            _ => keys.push((k, vec![v])),
         }
     }
     let clean = |s: &str| s.replace([META_ENTRY, META_FIELD], "\u{fffd}");

@@ -77,6 +77,16 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, Strin
             out.insert(prefix.to_string(), s.clone());
         }
         serde_json::Value::Null => {}
+        serde_json::Value::Array(items) => {
+            out.insert(prefix.to_string(), v.to_string());
+            // Suricata's lists of one-key maps (`outputs: - eve-log: types: - alert: ...`)
+            // also read as maps: `outputs.eve-log.types.alert.payload`.
+            for item in items {
+                if item.is_object() && !prefix.is_empty() {
+                    flatten(prefix, item, out);
+                }
+            }
+        }
         other => {
             out.insert(prefix.to_string(), other.to_string());
         }

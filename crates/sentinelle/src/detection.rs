@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wire::{Packet, Timestamp, L4};
 
+mod alert_out;
 mod progress;
 mod pseudo;
 mod raw;
 
+pub use alert_out::{AlertCtx, AlertFlow, AlertOutput, ALERT_OUTPUT_KEYS};
 pub use pseudo::{PseudoPackets, TxTrack};
 pub use raw::TcpRaw;
 
@@ -167,6 +169,10 @@ pub struct Detector {
     flow_dropped: bool,
     /// The pending alerts come from a flow's end (Suricata's flow-timeout pseudo packets).
     flow_end: bool,
+    /// What alert records carry on demand.
+    output: AlertOutput,
+    /// The transactions of the pending alerts (their app-layer objects).
+    tx_recs: alert_out::TxRecs,
 }
 
 fn app_proto(app: &app::AppLayer) -> (Option<app::AppProto>, [Option<app::AppProto>; 2]) {
@@ -277,9 +283,11 @@ fn wire_view<'a>(ts: Timestamp, pkt: &Packet<'a>, pcap_cnt: u64) -> PacketInfo<'
 /// Checks the rules on the open transaction's app-layer events (TLS), if it has any, from the
 /// sides in `sides`; `base` is oriented client → server. Only the first `upto` events count
 /// (those raised before the point inspected).
+#[allow(clippy::too_many_arguments)]
 fn live_events(
     engine: &Engine,
     tcx: &mut ThreadCtx,
+    recs: &mut alert_out::TxRecs,
     fd: &mut FlowDetect,
     base: &PacketInfo<'_>,
     sides: &[bool],
@@ -294,7 +302,13 @@ fn live_events(
     let Some(proto) = app.proto() else { return };
     let mut tp = *base;
     tp.payload = &[];
+    let from = tcx.alerts.len();
     engine.inspect_live_events(tcx, fd, &tp, sides, proto, events, &|| app.live_record(), Some(0));
+    if tcx.alerts.len() > from {
+        if let Some(rec) = app.live_record() {
+            recs.keep(&tcx.alerts, from, &rec);
+        }
+    }
 }
 
 /// Facts about the packet's flow, taken before the packet updated it.
@@ -321,7 +335,15 @@ impl Detector {
             tcx: ThreadCtx::default(),
             flow_dropped: false,
             flow_end: false,
+            output: AlertOutput::default(),
+            tx_recs: alert_out::TxRecs::default(),
         }
+    }
+
+    /// Sets what alert records carry on demand.
+    pub fn with_output(mut self, output: AlertOutput) -> Detector {
+        self.output = output;
+        self
     }
 
     pub fn enabled(&self) -> bool {
@@ -416,7 +438,16 @@ impl Detector {
         if pkt.ip.proto == 6 {
             let mut base = orient(p, true);
             base.payload = &[];
-            progress::on_packet(engine, &mut self.tcx, fd, &base, facts.dir, app, events);
+            progress::on_packet(
+                engine,
+                &mut self.tcx,
+                &mut self.tx_recs,
+                fd,
+                &base,
+                facts.dir,
+                app,
+                events,
+            );
         }
         if !events.is_empty() {
             let base = orient(p, true);
@@ -433,12 +464,15 @@ impl Detector {
                     // checked on it.
                     tp.tx_payload = pkt.payload;
                 }
+                let from = self.tcx.alerts.len();
                 engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);
+                self.tx_recs.keep(&self.tcx.alerts, from, &ev.record);
             }
         }
         live_events(
             engine,
             &mut self.tcx,
+            &mut self.tx_recs,
             fd,
             &orient(p, true),
             &[to_server],
@@ -483,19 +517,31 @@ impl Detector {
             }
         }
         raw::flush(engine, &mut self.tcx, fd, &base);
-        progress::end_flow(engine, &mut self.tcx, fd, &base, events);
+        progress::end_flow(engine, &mut self.tcx, &mut self.tx_recs, fd, &base, events);
         for ev in events {
             if matches!(ev.record, app::Record::Http(_)) {
                 continue;
             }
             let mut tp = base;
             tp.ts = ev.ts.0;
+            let from = self.tcx.alerts.len();
             engine.inspect_tx(&mut self.tcx, fd, &tp, &ev.record, ev.tx_id);
+            self.tx_recs.keep(&self.tcx.alerts, from, &ev.record);
         }
         // Suricata's flow-timeout pseudo packets: to server (after the to-server data was
         // parsed), then to client.
-        live_events(engine, &mut self.tcx, fd, &base, &[true], app, live_to_server);
-        live_events(engine, &mut self.tcx, fd, &base, &[false], app, usize::MAX);
+        let recs = &mut self.tx_recs;
+        live_events(
+            engine,
+            &mut self.tcx,
+            recs,
+            fd,
+            &base,
+            &[true],
+            app,
+            live_to_server,
+        );
+        live_events(engine, &mut self.tcx, recs, fd, &base, &[false], app, usize::MAX);
         engine.finalize(&mut self.tcx, Some(fd), start);
     }
 
@@ -520,8 +566,9 @@ impl Detector {
         self.flow_dropped
     }
 
-    /// Writes the pending alerts; returns how many.
-    pub fn write(&mut self, out: &mut LineBuf, vlan: &[u16]) -> u64 {
+    /// Writes the pending alerts; returns how many. `cx`: the flow, app layer and packet they
+    /// came from (their `flow`, app-layer and payload fields).
+    pub fn write(&mut self, out: &mut LineBuf, vlan: &[u16], cx: &AlertCtx<'_>) -> u64 {
         let Some(engine) = self.engine.as_deref() else {
             return 0;
         };
@@ -529,7 +576,17 @@ impl Detector {
         let flow_end = std::mem::take(&mut self.flow_end);
         for a in self.tcx.alerts.drain(..) {
             let Some(m) = engine.meta(a.rule) else { continue };
-            write_alert(out, engine, m, &a, vlan, flow_end);
+            let w = AlertWrite {
+                vlan,
+                flow_end,
+                cx,
+                output: &self.output,
+                recs: &self.tx_recs,
+            };
+            write_alert(out, engine, m, &a, &w);
+        }
+        if !self.tx_recs.is_empty() {
+            self.tx_recs.clear();
         }
         n
     }
@@ -579,14 +636,23 @@ pub(crate) struct AlertBody<'a> {
     pub explain: Option<Vec<ExplainOut<'a>>>,
 }
 
+/// How one alert is written, besides the alert itself.
+struct AlertWrite<'a, 'c> {
+    vlan: &'a [u16],
+    flow_end: bool,
+    cx: &'a AlertCtx<'c>,
+    output: &'a AlertOutput,
+    recs: &'a alert_out::TxRecs,
+}
+
 fn write_alert(
     out: &mut LineBuf,
     engine: &Engine,
     m: &detect::RuleMeta,
     a: &detect::Alert,
-    vlan: &[u16],
-    flow_end: bool,
+    w: &AlertWrite<'_, '_>,
 ) {
+    let (vlan, flow_end) = (w.vlan, w.flow_end);
     let mut env = Envelope::new(Timestamp(a.ts), "alert");
     env.flow_id = a.flow_id;
     env.pcap_cnt = a.pcap_cnt;
@@ -620,8 +686,20 @@ fn write_alert(
     };
     let mut e = out.begin(&env);
     e.field("alert", &body);
+    if let Some(id) = a.tx_id {
+        alert_out::write_app_layer(&mut e, a.app_proto, w.recs.get(id));
+    }
     if let Some(p) = a.app_proto {
         e.field("app_proto", p.name());
+        if let Some(app) = w.cx.app {
+            alert_out::write_app_proto_dirs(&mut e, app);
+        }
     }
-    e.field("direction", if a.to_server { "to_server" } else { "to_client" });
+    if a.flow_id.is_some() {
+        e.field("direction", if a.to_server { "to_server" } else { "to_client" });
+    }
+    if let (Some(f), Some(_)) = (&w.cx.flow, a.flow_id) {
+        alert_out::write_flow(&mut e, f, a);
+    }
+    alert_out::write_payload(&mut e, w.output, a, w.cx);
 }

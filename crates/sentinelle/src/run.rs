@@ -42,6 +42,7 @@ impl Plan {
             tunnels: wire::TunnelOptions::default(),
             stream_checksums: true,
             detect: None,
+            alert_out: crate::detection::AlertOutput::from_settings(s)?,
         };
         if let Some(v) = s.bool("stream.checksum-validation")? {
             engine.stream_checksums = v;
@@ -132,6 +133,7 @@ impl Plan {
             sense.sqli = v;
         }
         let mut known = KNOWN.to_vec();
+        known.extend(crate::detection::ALERT_OUTPUT_KEYS);
         known.extend(app_keys(&mut engine.app, s)?);
         // Read by `detection::RuleConfig`.
         let rule_keys = |k: &str| {

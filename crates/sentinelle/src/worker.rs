@@ -25,6 +25,8 @@ pub struct EngineConfig {
     pub stream_checksums: bool,
     /// The compiled ruleset (`-S`/`-s`), shared by all workers.
     pub detect: Option<std::sync::Arc<detect::Engine>>,
+    /// What alert records carry on demand (`outputs.eve-log.types.alert.*`).
+    pub alert_out: crate::detection::AlertOutput,
 }
 
 /// What a worker keeps per flow besides the flow table's own fields.
@@ -65,6 +67,8 @@ pub struct Worker {
     checksums: bool,
     tcp_seen: u64,
     tcp_bad: u64,
+    /// The current frame's pcap link type number (alert `packet_info`).
+    linktype: u32,
 }
 
 /// Flow timeouts are checked at most this often (packet time, microseconds).
@@ -80,7 +84,7 @@ impl Worker {
             defrag: Defrag::new(cfg.defrag),
             checksums: cfg.decode.checksums,
             sensors: Sensors::new(&cfg.sense, observations),
-            det: crate::detection::Detector::new(cfg.detect.clone()),
+            det: crate::detection::Detector::new(cfg.detect.clone()).with_output(cfg.alert_out),
             cfg,
             expect: Expectations::default(),
             out,
@@ -90,6 +94,7 @@ impl Worker {
             last_expire: Timestamp(i64::MIN),
             tcp_seen: 0,
             tcp_bad: 0,
+            linktype: 0,
         }
     }
 
@@ -104,6 +109,7 @@ impl Worker {
     /// Processes one captured frame.
     pub fn frame(&mut self, ts: Timestamp, link: LinkType, data: &[u8], pcap_cnt: u64) {
         self.tick(ts);
+        self.linktype = link_dlt(link);
         let opts = DecodeOptions {
             checksums: self.checksums,
             // Rules still run on a packet whose transport header does not decode.
@@ -128,9 +134,9 @@ impl Worker {
         };
         for (c, has_flow) in &carriers {
             if *has_flow {
-                self.packet(ts, c, data.len(), pcap_cnt);
+                self.packet(ts, c, data.len(), pcap_cnt, data);
             } else {
-                self.flowless(ts, c, pcap_cnt);
+                self.flowless(ts, c, pcap_cnt, data);
             }
         }
         let flow_len = pkt.flow_len(data.len());
@@ -140,14 +146,14 @@ impl Worker {
                 match wire::decode_ip(&datagram, &opts, &mut self.stats.decode) {
                     Ok(mut whole) if whole.frag.is_none() => {
                         whole.tunnel = whole.tunnel.or(pkt.tunnel);
-                        self.packet(ts, &whole, flow_len, pcap_cnt)
+                        self.packet(ts, &whole, flow_len, pcap_cnt, data)
                     }
                     _ => self.stats.decode_errors += 1,
                 }
             }
             return;
         }
-        self.packet(ts, &pkt, flow_len, pcap_cnt);
+        self.packet(ts, &pkt, flow_len, pcap_cnt, data);
     }
 
     /// Expires idle flows and fragments when packet time has moved on enough.
@@ -167,16 +173,16 @@ impl Worker {
         self.stats.alerts += self.sensors.write(&mut self.out);
     }
 
-    fn packet(&mut self, ts: Timestamp, pkt: &Packet<'_>, frame_len: usize, pcap_cnt: u64) {
+    fn packet(&mut self, ts: Timestamp, pkt: &Packet<'_>, frame_len: usize, pcap_cnt: u64, raw: &[u8]) {
         if pkt.events.l4_failed() {
             // Transport header not decoded (decoder event): no flow, only rules, as in Suricata.
             self.stats.decode_errors += 1;
-            self.flowless(ts, pkt, pcap_cnt);
+            self.flowless(ts, pkt, pcap_cnt, raw);
             return;
         }
         if !wants_flow(pkt) {
             // GRE, IGMP, ...: no flow, as in Suricata.
-            self.flowless(ts, pkt, pcap_cnt);
+            self.flowless(ts, pkt, pcap_cnt, raw);
             return;
         }
         let mut evicted = std::mem::take(&mut self.ended);
@@ -279,7 +285,13 @@ impl Worker {
                     .packet(ts, pkt, &facts, &info, app, fd, &self.events, pcap_cnt);
                 let vlan = &flow.vlan[..usize::from(flow.vlan_count.min(2))];
                 *dropped |= self.det.drop_pending();
-                self.stats.alerts += self.det.write(&mut self.out, vlan);
+                let acx = crate::detection::AlertCtx {
+                    flow: Some(alert_flow(flow.pkts, flow.bytes, flow.start)),
+                    app: Some(app),
+                    payload: pkt.payload,
+                    frame: Some((raw, self.linktype)),
+                };
+                self.stats.alerts += self.det.write(&mut self.out, vlan, &acx);
             }
             if !self.events.is_empty() {
                 for ev in &self.events {
@@ -305,13 +317,18 @@ impl Worker {
     }
 
     /// A packet without a flow (GRE, IGMP, ..., GRE tunnel carriers): only the rules see it.
-    fn flowless(&mut self, ts: Timestamp, pkt: &Packet<'_>, pcap_cnt: u64) {
+    fn flowless(&mut self, ts: Timestamp, pkt: &Packet<'_>, pcap_cnt: u64, raw: &[u8]) {
         if !self.det.enabled() {
             return;
         }
         self.det.flowless(ts, pkt, pcap_cnt);
         let vlan = &pkt.vlan[..usize::from(pkt.vlan_count.min(2))];
-        self.stats.alerts += self.det.write(&mut self.out, vlan);
+        let acx = crate::detection::AlertCtx {
+            payload: pkt.payload,
+            frame: Some((raw, self.linktype)),
+            ..Default::default()
+        };
+        self.stats.alerts += self.det.write(&mut self.out, vlan, &acx);
     }
 
     fn tcp_checksum_ok(&mut self, ok: bool) -> bool {
@@ -423,7 +440,12 @@ impl Worker {
                 &pseudo,
             );
             let vlan = &f.vlan[..usize::from(f.vlan_count.min(2))];
-            self.stats.alerts += self.det.write(&mut self.out, vlan);
+            let acx = crate::detection::AlertCtx {
+                flow: Some(alert_flow(f.pkts, f.bytes, f.start)),
+                app: Some(&f.app.app),
+                ..Default::default()
+            };
+            self.stats.alerts += self.det.write(&mut self.out, vlan, &acx);
         }
         for ev in &self.events {
             self.sensors.record(&info, ev);
@@ -456,6 +478,23 @@ fn flow_info(f: &Flow<PerFlow>) -> FlowInfo {
         client_port: f.sport,
         server_port: f.dport,
         proto: f.proto,
+    }
+}
+
+fn alert_flow(pkts: [u64; 2], bytes: [u64; 2], start: Timestamp) -> crate::detection::AlertFlow {
+    crate::detection::AlertFlow { pkts, bytes, start }
+}
+
+/// The pcap link type number of `link` (Suricata's `p->datalink`).
+fn link_dlt(link: LinkType) -> u32 {
+    match link {
+        LinkType::Null => 0,
+        LinkType::Ethernet => 1,
+        LinkType::Raw => 12,
+        LinkType::Ipv4 => 228,
+        LinkType::Ipv6 => 229,
+        LinkType::LinuxSll => 113,
+        LinkType::LinuxSll2 => 276,
     }
 }
 
@@ -521,7 +560,7 @@ fn write_app_events(
     }
 }
 
-fn write_body(e: &mut eve::Event<'_>, r: &Record) {
+pub(crate) fn write_body(e: &mut eve::Event<'_>, r: &Record) {
     match r {
         Record::Http(x) => e.field("http", x),
         Record::Http2(x) => e.field("http", x),

@@ -14,9 +14,11 @@ use flow::Direction;
 /// On a packet of direction `dir` (`base`: the packet oriented client → server, without
 /// payload), after the app layer parsed what it carried or acknowledged (`events`: the
 /// records it completed).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn on_packet(
     engine: &Engine,
     tcx: &mut ThreadCtx,
+    recs: &mut super::alert_out::TxRecs,
     fd: &mut FlowDetect,
     base: &PacketInfo<'_>,
     dir: Direction,
@@ -33,7 +35,9 @@ pub(super) fn on_packet(
         let mut later = Vec::new();
         fd.txp.take_later(Some(to_server), &mut later);
         for (side, rec) in &later {
+            let from = tcx.alerts.len();
             engine.inspect_tx_side(tcx, fd, base, rec, *side, false);
+            recs.keep(&tcx.alerts, from, rec);
         }
     }
     // Transactions completed on this packet.
@@ -48,7 +52,9 @@ pub(super) fn on_packet(
             if side == to_server {
                 let mut tp = *base;
                 tp.ts = ev.ts.0;
+                let from = tcx.alerts.len();
                 engine.inspect_tx_side(tcx, fd, &tp, &ev.record, side, false);
+                recs.keep(&tcx.alerts, from, &ev.record);
             } else {
                 fd.txp.defer(side, ev.record.clone());
             }
@@ -57,7 +63,9 @@ pub(super) fn on_packet(
     // Transactions still open.
     if want(to_server) {
         app.inspect_open(dir, &mut |rec| {
+            let from = tcx.alerts.len();
             engine.inspect_tx_side(tcx, fd, base, rec, to_server, false);
+            recs.keep(&tcx.alerts, from, rec);
         });
     }
 }
@@ -67,6 +75,7 @@ pub(super) fn on_packet(
 pub(super) fn end_flow(
     engine: &Engine,
     tcx: &mut ThreadCtx,
+    recs: &mut super::alert_out::TxRecs,
     fd: &mut FlowDetect,
     base: &PacketInfo<'_>,
     events: &[AppEvent],
@@ -74,7 +83,9 @@ pub(super) fn end_flow(
     let mut later = Vec::new();
     fd.txp.take_later(None, &mut later);
     for (side, rec) in &later {
+        let from = tcx.alerts.len();
         engine.inspect_tx_side(tcx, fd, base, rec, *side, true);
+        recs.keep(&tcx.alerts, from, rec);
     }
     for ev in events {
         let Record::Http(tx) = &ev.record else {
@@ -84,7 +95,9 @@ pub(super) fn end_flow(
         tp.ts = ev.ts.0;
         for side in [true, false] {
             if !tx.side_inspected(side) && engine.has_http_tx_rules(side) {
+                let from = tcx.alerts.len();
                 engine.inspect_tx_side(tcx, fd, &tp, &ev.record, side, true);
+                recs.keep(&tcx.alerts, from, &ev.record);
             }
         }
     }
